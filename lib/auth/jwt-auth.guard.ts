@@ -1,0 +1,75 @@
+import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
+import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS, RAW_TOKEN } from '../constants.js';
+import { detailException, setHeader } from '../http/error-responses.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { classifyVerifyError } from '../tokens/token-checks.js';
+import { GUARD_MESSAGES, TokenRejectedError } from '../tokens/token-error.js';
+import { parseAuthorizationHeader } from './authorization-header.js';
+
+export const NOT_PROVIDED = 'Authentication credentials were not provided.';
+
+/** Thrown inside the Passport run; carries the reference's text out of it. */
+class AuthenticationFailed extends Error {}
+
+type HttpRequest = { headers: Record<string, string | string[] | undefined>; [RAW_TOKEN]?: string };
+
+/**
+ * Protects routes with `Authorization: <prefix> <token>` (upstream's
+ * JSONWebTokenAuthentication). Every refusal is a 401 with the reference's message and a
+ * `WWW-Authenticate` header. Routes marked `@Public()` pass through.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  private readonly passportGuard: IAuthGuard;
+  private readonly challenge: string;
+
+  constructor(
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    private readonly reflector: Reflector,
+  ) {
+    this.challenge = `${settings.authHeaderPrefix} realm="api"`;
+    this.passportGuard = new (class extends AuthGuard(settings.strategyName) {
+      override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
+        // `error`: thrown by the strategy's validate(); `info`: passed to fail() by passport-jwt.
+        // Anything validate() throws that is not a refusal (the app's database is down) stays
+        // an error: it must not turn into a misleading 401.
+        if (error && !(error instanceof TokenRejectedError)) throw error;
+        const reason = error ?? info;
+        if (reason || !user) throw new AuthenticationFailed(GUARD_MESSAGES[classifyVerifyError(reason)]);
+        return user;
+      }
+    })();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.isPublic(context)) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequest>();
+    const header = parseAuthorizationHeader(request.headers.authorization, this.settings.authHeaderPrefix);
+    if (header.kind === 'absent') throw this.refuse(context, NOT_PROVIDED);
+    if (header.kind === 'invalid') throw this.refuse(context, header.message);
+    request[RAW_TOKEN] = header.token;
+    try {
+      return (await this.passportGuard.canActivate(context)) as boolean;
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) throw this.refuse(context, error.message);
+      throw error;
+    }
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+
+  private refuse(context: ExecutionContext, message: string) {
+    setHeader(context.switchToHttp().getResponse(), 'WWW-Authenticate', this.challenge);
+    return detailException(this.settings.errorFormat, HttpStatus.UNAUTHORIZED, message);
+  }
+}

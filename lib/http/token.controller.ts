@@ -1,0 +1,149 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import { Public } from '../auth/public.decorator.js';
+import { JWT_AUTH_SETTINGS } from '../constants.js';
+import type { AnyRequest } from '../settings/jwt-auth-options.interface.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { JwtAuthService } from '../tokens/jwt-auth.service.js';
+import { TokenRejectedError } from '../tokens/token-error.js';
+import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
+import { detailException, nonFieldException, setHeader, validationException } from './error-responses.js';
+import { readRequestBody } from './request-body.js';
+
+/** The paths of the three endpoints, below the optional route prefix. */
+export const TOKEN_ROUTES = ['api-token-auth', 'api-token-refresh', 'api-token-verify'] as const;
+
+/** Methods answered with 405 (HEAD follows GET on both adapters). */
+export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
+
+const CREDENTIAL_FIELDS = [
+  { name: 'username', trimWhitespace: true },
+  // Deliberately not trimmed (upstream trims): a password is compared exactly as sent.
+  { name: 'password', trimWhitespace: false },
+] as const satisfies readonly CharFieldSpec[];
+const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfies readonly CharFieldSpec[];
+
+type Reply = { header(name: string, value: string): unknown };
+type EndpointRequest = AnyRequest & Parameters<typeof readRequestBody>[0] & { method: string };
+
+/**
+ * Builds the controller for one module: its path is the route prefix, which is only known
+ * when `forRoot`/`forRootAsync` is called. Upstream's three views, one handler each.
+ */
+export function createTokenController(routePrefix: string): Type<unknown> {
+  @Public()
+  @Controller(routePrefix)
+  class TokenController {
+    constructor(
+      @Inject(JWT_AUTH_SETTINGS) readonly settings: JwtAuthSettings,
+      readonly tokens: JwtAuthService,
+    ) {}
+
+    /** POST /api-token-auth/: username and password for a token. */
+    @Post(TOKEN_ROUTES[0])
+    @HttpCode(HttpStatus.OK)
+    async obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      const { username, password } = await this.readFields(request, reply, CREDENTIAL_FIELDS);
+      const user = await this.tokens.authenticate(username, password);
+      if (!user) throw nonFieldException(this.settings.errorFormat, INVALID_CREDENTIALS);
+      return this.respond(this.tokens.issueToken(user), user, request);
+    }
+
+    /** POST /api-token-refresh/: a new token for a valid one that carries `orig_iat`. */
+    @Post(TOKEN_ROUTES[1])
+    @HttpCode(HttpStatus.OK)
+    async refresh(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
+      const issued = await this.refused(() => this.tokens.refreshToken(token));
+      return this.respond(issued.token, issued.user, request);
+    }
+
+    /** POST /api-token-verify/: the same token back when it and its user are valid. */
+    @Post(TOKEN_ROUTES[2])
+    @HttpCode(HttpStatus.OK)
+    async verify(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
+      const verified = await this.refused(() => this.tokens.verifyToken(token));
+      return this.respond(verified.token, verified.user, request);
+    }
+
+    /** Any other method on the three paths (one handler a method: Nest keeps one per handler). */
+    @Get([...TOKEN_ROUTES])
+    get(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): never {
+      return this.methodNotAllowed(request, reply);
+    }
+
+    @Put([...TOKEN_ROUTES])
+    put(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): never {
+      return this.methodNotAllowed(request, reply);
+    }
+
+    @Patch([...TOKEN_ROUTES])
+    patch(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): never {
+      return this.methodNotAllowed(request, reply);
+    }
+
+    @Delete([...TOKEN_ROUTES])
+    delete(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): never {
+      return this.methodNotAllowed(request, reply);
+    }
+
+    private methodNotAllowed(request: EndpointRequest, reply: Reply): never {
+      setHeader(reply, 'Allow', 'POST, OPTIONS');
+      throw detailException(
+        this.settings.errorFormat,
+        HttpStatus.METHOD_NOT_ALLOWED,
+        `Method "${request.method}" not allowed.`,
+      );
+    }
+
+    private async readFields<K extends string>(
+      request: EndpointRequest,
+      reply: Reply,
+      fields: readonly (CharFieldSpec & { name: K })[],
+    ): Promise<Record<K, string>> {
+      // Tokens must never be stored by a cache, whatever the outcome.
+      setHeader(reply, 'Cache-Control', 'no-store');
+      const body = await readRequestBody(request);
+      if (body.kind === 'unsupported') {
+        throw detailException(
+          this.settings.errorFormat,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          `Unsupported media type "${body.contentType}" in request.`,
+        );
+      }
+      const result = validateCharFields(body.data, body.source, fields);
+      if ('errors' in result) throw validationException(this.settings.errorFormat, result.errors);
+      return result.values;
+    }
+
+    private async refused<T>(action: () => Promise<T>): Promise<T> {
+      try {
+        return await action();
+      } catch (error) {
+        if (error instanceof TokenRejectedError) throw nonFieldException(this.settings.errorFormat, error.message);
+        throw error;
+      }
+    }
+
+    private respond(token: string, user: object, request: AnyRequest): object {
+      const handler = this.settings.responsePayloadHandler;
+      return handler ? handler(token, user, request) : { token };
+    }
+  }
+  return TokenController;
+}

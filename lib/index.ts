@@ -1,0 +1,24 @@
+export { JwtAuthModule } from './jwt-auth.module.js';
+export {
+  ASYNC_OPTIONS_TYPE as JwtAuthModuleAsyncOptions,
+  OPTIONS_TYPE as JwtAuthModuleForRootOptions,
+} from './jwt-auth.module-definition.js';
+export { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
+export type {
+  AnyRequest,
+  ErrorFormat,
+  JwtAlgorithm,
+  JwtAuthModuleExtras,
+  JwtAuthModuleOptions,
+  JwtPayload,
+  KeyInput,
+} from './settings/jwt-auth-options.interface.js';
+export { SUPPORTED_ALGORITHMS } from './settings/jwt-auth-options.interface.js';
+export { JwtAuthConfigError, type JwtAuthSettings } from './settings/jwt-auth-settings.js';
+export { parseDuration, type Duration } from './settings/duration.js';
+export { UserLookupService } from './users/user-lookup.service.js';
+export { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+export { Public } from './auth/public.decorator.js';
+export { CurrentUser } from './auth/current-user.decorator.js';
+export { JwtAuthService, type IssuedToken } from './tokens/jwt-auth.service.js';
+export { TokenRejectedError, type TokenRejection } from './tokens/token-error.js';

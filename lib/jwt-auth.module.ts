@@ -1,0 +1,21 @@
+import { Module, type NestModule, Optional } from '@nestjs/common';
+import { FastifyCompat } from './http/fastify-compat.js';
+import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
+
+/**
+ * djangorestframework-jwt for Nest:
+ * `JwtAuthModule.forRoot({ secretKey, imports: [UsersModule] })` or `forRootAsync({...})`.
+ * Serves `/api-token-auth/`, `/api-token-refresh/` and `/api-token-verify/`, and exports
+ * JwtAuthGuard and JwtAuthService.
+ */
+@Module({})
+export class JwtAuthModule extends ConfigurableModuleClass implements NestModule {
+  constructor(@Optional() private readonly fastifyCompat?: FastifyCompat) {
+    super();
+  }
+
+  /** Nest calls this once the HTTP adapter is known and before any route is registered. */
+  configure(): void {
+    this.fastifyCompat?.install();
+  }
+}

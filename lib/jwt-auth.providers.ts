@@ -1,0 +1,56 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { createJwtStrategy, JWT_AUTH_STRATEGY } from './auth/jwt.strategy.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
+import { FastifyCompat } from './http/fastify-compat.js';
+import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
+import { createTokenController } from './http/token.controller.js';
+import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
+import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
+import { JWT_AUTH_JWT_SERVICE, JwtAuthService } from './tokens/jwt-auth.service.js';
+import { jwtModuleOptions } from './tokens/jwt-options.js';
+
+export type ModuleExtras = Required<JwtAuthModuleExtras>;
+
+/**
+ * Adds everything the options cannot decide asynchronously: the providers (built from the
+ * options at start-up), the controller and its route prefix, the global guard, `isGlobal`.
+ */
+export function addModuleParts(definition: DynamicModule, extras: ModuleExtras): DynamicModule {
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    {
+      provide: JWT_AUTH_SETTINGS,
+      // Validates once: a bad option stops the app here, with the option's name.
+      useFactory: (options: JwtAuthModuleOptions) => resolveSettings(options),
+      inject: [JWT_AUTH_MODULE_OPTIONS],
+    },
+    {
+      provide: JWT_AUTH_JWT_SERVICE,
+      useFactory: (settings: JwtAuthSettings) => new JwtService(jwtModuleOptions(settings)),
+      inject: [JWT_AUTH_SETTINGS],
+    },
+    JwtAuthService,
+    {
+      provide: JWT_AUTH_STRATEGY,
+      useFactory: createJwtStrategy,
+      inject: [JWT_AUTH_SETTINGS, JwtAuthService],
+    },
+    JwtAuthGuard,
+  ];
+  if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
+  const controllers = extras.controller ? [createTokenController(extras.routePrefix)] : [];
+  if (extras.controller) {
+    providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat);
+  }
+  return {
+    ...definition,
+    global: extras.isGlobal,
+    imports: [...new Set([...(definition.imports ?? []), ...(extras.imports ?? [])])],
+    providers,
+    controllers,
+    exports: [JWT_AUTH_SETTINGS, JwtAuthService, JwtAuthGuard],
+  };
+}

@@ -1,0 +1,109 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
+import type { Duration } from './duration.js';
+
+export const SUPPORTED_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+
+export type JwtAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+/** The claims of a token. Standard claims are typed; handlers may add any other. */
+export interface JwtPayload {
+  user_id?: string | number;
+  username?: unknown;
+  email?: string;
+  exp?: number;
+  iat?: number;
+  orig_iat?: number;
+  jti?: string;
+  aud?: string | string[];
+  iss?: string;
+  [claim: string]: unknown;
+}
+
+/** The request as the HTTP adapter gives it (Express `Request` or Fastify `FastifyRequest`). */
+export type AnyRequest = object;
+
+/** `'drf'`: djangorestframework's bodies (`{"detail": ...}`); `'nest'`: `{"statusCode", "message", "error"}`. */
+export type ErrorFormat = 'nest' | 'drf';
+
+export type KeyInput = string | Buffer | KeyObject;
+
+/**
+ * Everything nest-rest-jwt can be told, each named after the djangorestframework-jwt setting
+ * it replaces (see the README's options table). Only a key is required.
+ */
+export interface JwtAuthModuleOptions<TUser extends object = object> {
+  /** JWT_SECRET_KEY: the HMAC secret (at least 32 bytes for HS256, 48 for HS384, 64 for HS512). */
+  secretKey?: KeyInput;
+  /** JWT_PRIVATE_KEY: PEM text or a KeyObject, for RS*, PS* and ES* algorithms. */
+  privateKey?: KeyInput;
+  /** JWT_PUBLIC_KEY: PEM text or a KeyObject; derived from `privateKey` when left out. */
+  publicKey?: KeyInput;
+  /** JWT_ALGORITHM (default `'HS256'`): tokens are signed with it and only it is accepted. */
+  algorithm?: JwtAlgorithm;
+  /** JWT_VERIFY_EXPIRATION (default true): false ignores `exp`. */
+  verifyExpiration?: boolean;
+  /** Not in the reference: a token with no `exp` is refused unless this is false (default true). */
+  requireExpiration?: boolean;
+  /** JWT_LEEWAY (default 0): clock tolerance for `exp` and `nbf`. */
+  leeway?: Duration;
+  /** JWT_EXPIRATION_DELTA (default 300 seconds). */
+  expirationDelta?: Duration;
+  /** JWT_AUDIENCE: added as `aud` and required on verify. */
+  audience?: string;
+  /** JWT_ISSUER: added as `iss` and required on verify. */
+  issuer?: string;
+  /** JWT_ALLOW_REFRESH (default false): whether new tokens carry `orig_iat`. */
+  allowRefresh?: boolean;
+  /** JWT_REFRESH_EXPIRATION_DELTA (default 7 days), counted from `orig_iat`. */
+  refreshExpirationDelta?: Duration;
+  /** JWT_AUTH_HEADER_PREFIX (default `'JWT'`), compared case-insensitively. */
+  authHeaderPrefix?: string;
+  /** Add an `iat` claim (default true). False gives payloads byte-compatible with the reference. */
+  includeIssuedAt?: boolean;
+  /** Add a random `jti` claim (default true), needed to revoke single tokens. */
+  includeTokenId?: boolean;
+  /** Error bodies: `'nest'` (default) or `'drf'` (djangorestframework's, byte for byte). */
+  errorFormat?: ErrorFormat;
+  /** The name the Passport strategy is registered under (default `'jwt'`). */
+  strategyName?: string;
+  /** JWT_PAYLOAD_HANDLER: the claims for a user. `defaults` is what the module would use. */
+  payloadHandler?(user: TUser, defaults: JwtPayload): JwtPayload;
+  /** JWT_RESPONSE_PAYLOAD_HANDLER: the success body (default `{ token }`). */
+  responsePayloadHandler?(token: string, user: TUser, request: AnyRequest): object;
+  /** JWT_PAYLOAD_GET_USERNAME_HANDLER: the username in a payload (default `payload.username`). */
+  getUsernameFromPayload?(payload: JwtPayload): unknown;
+}
+
+/**
+ * Options that shape the module itself, so they are given directly to `forRoot` and
+ * `forRootAsync` (never from an async factory).
+ */
+export interface JwtAuthModuleExtras {
+  /** Make the module's exports available everywhere (default false). */
+  isGlobal?: boolean;
+  /** Register `JwtAuthGuard` as a global guard; opt routes out with `@Public()` (default false). */
+  globalGuard?: boolean;
+  /** Serve the token endpoints (default true). False leaves the controller out. */
+  controller?: boolean;
+  /** A path in front of the token endpoints, e.g. `'auth'` gives `/auth/api-token-auth/`. */
+  routePrefix?: string;
+  /**
+   * Modules the module needs, above all the one that exports your `UserLookupService`
+   * (`forRootAsync` takes `imports` as usual; this gives `forRoot` the same).
+   */
+  imports?: ModuleMetadata['imports'];
+}

@@ -1,0 +1,245 @@
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { parseDuration } from './duration.js';
+import {
+  type AnyRequest,
+  type ErrorFormat,
+  type JwtAlgorithm,
+  type JwtAuthModuleOptions,
+  type JwtPayload,
+  type KeyInput,
+  SUPPORTED_ALGORITHMS,
+} from './jwt-auth-options.interface.js';
+
+/** The options after validation: defaults applied, durations in seconds, keys built once. */
+export interface JwtAuthSettings {
+  algorithm: JwtAlgorithm;
+  /** Built once at start-up: jsonwebtoken re-parses a string key on every call. */
+  signingKey: KeyObject;
+  verifyingKey: KeyObject;
+  verifyExpiration: boolean;
+  requireExpiration: boolean;
+  leeway: number;
+  expirationDelta: number;
+  refreshExpirationDelta: number;
+  audience?: string;
+  issuer?: string;
+  allowRefresh: boolean;
+  authHeaderPrefix: string;
+  includeIssuedAt: boolean;
+  includeTokenId: boolean;
+  errorFormat: ErrorFormat;
+  strategyName: string;
+  payloadHandler?: (user: object, defaults: JwtPayload) => JwtPayload;
+  responsePayloadHandler?: (token: string, user: object, request: AnyRequest) => object;
+  getUsernameFromPayload: (payload: JwtPayload) => unknown;
+}
+
+/** A start-up error in the module's options; the message names the option. */
+export class JwtAuthConfigError extends Error {
+  constructor(option: string, problem: string) {
+    super(`nest-rest-jwt: option "${option}" ${problem}`);
+    this.name = 'JwtAuthConfigError';
+  }
+}
+
+/** Minimum HMAC secret length in bytes: the hash's output size (RFC 7518, section 3.2). */
+const MIN_SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
+
+/** Which key types and curves each asymmetric family accepts. */
+const KEY_TYPES: Record<string, readonly string[]> = {
+  RS: ['rsa'],
+  PS: ['rsa', 'rsa-pss'],
+  ES: ['ec'],
+};
+const ES_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+
+const DEFAULTS = {
+  algorithm: 'HS256',
+  expirationDelta: 300,
+  refreshExpirationDelta: 7 * 24 * 3600,
+  leeway: 0,
+  authHeaderPrefix: 'JWT',
+  errorFormat: 'nest',
+  strategyName: 'jwt',
+} as const;
+
+/** Validates the options once, at start-up, and builds the keys. Throws JwtAuthConfigError. */
+export function resolveSettings(options: JwtAuthModuleOptions<object> | undefined): JwtAuthSettings {
+  if (options === null || typeof options !== 'object') {
+    throw new JwtAuthConfigError('options', 'must be an object');
+  }
+  const algorithm = options.algorithm ?? DEFAULTS.algorithm;
+  if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new JwtAuthConfigError(
+      'algorithm',
+      `must be one of ${SUPPORTED_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`,
+    );
+  }
+  const { signingKey, verifyingKey } = algorithm.startsWith('HS')
+    ? hmacKeys(options, algorithm)
+    : asymmetricKeys(options, algorithm);
+
+  const expirationDelta = duration(options, 'expirationDelta', DEFAULTS.expirationDelta);
+  if (expirationDelta === 0) {
+    throw new JwtAuthConfigError('expirationDelta', 'must be at least one second');
+  }
+  const authHeaderPrefix = options.authHeaderPrefix ?? DEFAULTS.authHeaderPrefix;
+  if (typeof authHeaderPrefix !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(authHeaderPrefix)) {
+    throw new JwtAuthConfigError('authHeaderPrefix', 'must be a single word such as "JWT" or "Bearer"');
+  }
+  const errorFormat = options.errorFormat ?? DEFAULTS.errorFormat;
+  if (errorFormat !== 'nest' && errorFormat !== 'drf') {
+    throw new JwtAuthConfigError('errorFormat', `must be "nest" or "drf" (got ${JSON.stringify(errorFormat)})`);
+  }
+  const strategyName = options.strategyName ?? DEFAULTS.strategyName;
+  if (typeof strategyName !== 'string' || strategyName === '') {
+    throw new JwtAuthConfigError('strategyName', 'must be a non-empty string');
+  }
+
+  return {
+    algorithm,
+    signingKey,
+    verifyingKey,
+    verifyExpiration: flag(options, 'verifyExpiration', true),
+    requireExpiration: flag(options, 'requireExpiration', true),
+    leeway: duration(options, 'leeway', DEFAULTS.leeway),
+    expirationDelta,
+    refreshExpirationDelta: duration(options, 'refreshExpirationDelta', DEFAULTS.refreshExpirationDelta),
+    audience: optionalString(options, 'audience'),
+    issuer: optionalString(options, 'issuer'),
+    allowRefresh: flag(options, 'allowRefresh', false),
+    authHeaderPrefix,
+    includeIssuedAt: flag(options, 'includeIssuedAt', true),
+    includeTokenId: flag(options, 'includeTokenId', true),
+    errorFormat,
+    strategyName,
+    payloadHandler: handler(options, 'payloadHandler'),
+    responsePayloadHandler: handler(options, 'responsePayloadHandler'),
+    getUsernameFromPayload: handler(options, 'getUsernameFromPayload') ?? ((payload: JwtPayload) => payload.username),
+  };
+}
+
+function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
+  if (options.privateKey !== undefined || options.publicKey !== undefined) {
+    throw new JwtAuthConfigError(
+      'algorithm',
+      `is ${algorithm}, an HMAC algorithm, but privateKey/publicKey are set: use an RS, PS or ES algorithm, or secretKey`,
+    );
+  }
+  const secret = options.secretKey;
+  if (secret === undefined || secret === null || secret === '') {
+    throw new JwtAuthConfigError('secretKey', `is required for ${algorithm}`);
+  }
+  let key: KeyObject;
+  if (secret instanceof KeyObject) {
+    if (secret.type !== 'secret') {
+      throw new JwtAuthConfigError('secretKey', `must be a secret key for ${algorithm}, not a ${secret.type} key`);
+    }
+    key = secret;
+  } else if (typeof secret === 'string' || Buffer.isBuffer(secret)) {
+    key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+  } else {
+    throw new JwtAuthConfigError('secretKey', 'must be a string, a Buffer or a secret KeyObject');
+  }
+  const minimum = MIN_SECRET_BYTES[algorithm];
+  const length = key.symmetricKeySize ?? 0;
+  if (length < minimum) {
+    throw new JwtAuthConfigError(
+      'secretKey',
+      `is ${length} bytes long; ${algorithm} needs at least ${minimum} random bytes`,
+    );
+  }
+  return { signingKey: key, verifyingKey: key };
+}
+
+function asymmetricKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
+  if (options.secretKey !== undefined) {
+    throw new JwtAuthConfigError(
+      'secretKey',
+      `is set, but algorithm ${algorithm} signs with privateKey/publicKey: remove secretKey or use an HS algorithm`,
+    );
+  }
+  if (options.privateKey === undefined) {
+    throw new JwtAuthConfigError('privateKey', `is required for ${algorithm}`);
+  }
+  const signingKey = buildKey('privateKey', options.privateKey, 'private');
+  const verifyingKey =
+    options.publicKey === undefined ? createPublicKey(signingKey) : buildKey('publicKey', options.publicKey, 'public');
+  for (const [name, key] of [
+    ['privateKey', signingKey],
+    ['publicKey', verifyingKey],
+  ] as const) {
+    const types = KEY_TYPES[algorithm.slice(0, 2)];
+    if (!types.includes(key.asymmetricKeyType ?? '')) {
+      throw new JwtAuthConfigError(name, `is a ${key.asymmetricKeyType} key, which ${algorithm} cannot use`);
+    }
+    const curve = ES_CURVES[algorithm];
+    if (curve && key.asymmetricKeyDetails?.namedCurve !== curve) {
+      throw new JwtAuthConfigError(name, `must be on curve ${curve} for ${algorithm}`);
+    }
+  }
+  return { signingKey, verifyingKey };
+}
+
+function buildKey(option: string, input: KeyInput, type: 'private' | 'public'): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type !== type) {
+      throw new JwtAuthConfigError(option, `must be a ${type} key, not a ${input.type} key`);
+    }
+    return input;
+  }
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
+    throw new JwtAuthConfigError(option, 'must be PEM text, a Buffer or a KeyObject');
+  }
+  try {
+    return type === 'private' ? createPrivateKey(input) : createPublicKey(input);
+  } catch (error) {
+    throw new JwtAuthConfigError(option, `is not a readable ${type} key (${(error as Error).message})`);
+  }
+}
+
+function duration(options: JwtAuthModuleOptions<object>, name: keyof JwtAuthModuleOptions, fallback: number): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const seconds = parseDuration(raw);
+  if (seconds === undefined) {
+    throw new JwtAuthConfigError(
+      name,
+      `must be a number of seconds or a string such as "5m" or "7d" (got ${JSON.stringify(raw)})`,
+    );
+  }
+  if (seconds < 0) {
+    throw new JwtAuthConfigError(name, `must not be negative (got ${JSON.stringify(raw)})`);
+  }
+  return seconds;
+}
+
+function flag(options: JwtAuthModuleOptions<object>, name: keyof JwtAuthModuleOptions, fallback: boolean): boolean {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'boolean') {
+    throw new JwtAuthConfigError(name, `must be true or false (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
+}
+
+function optionalString(options: JwtAuthModuleOptions<object>, name: 'audience' | 'issuer'): string | undefined {
+  const raw = options[name];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string' || raw === '') {
+    throw new JwtAuthConfigError(name, 'must be a non-empty string');
+  }
+  return raw;
+}
+
+function handler<K extends 'payloadHandler' | 'responsePayloadHandler' | 'getUsernameFromPayload'>(
+  options: JwtAuthModuleOptions<object>,
+  name: K,
+): JwtAuthSettings[K] | undefined {
+  const raw = options[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'function') {
+    throw new JwtAuthConfigError(name, 'must be a function');
+  }
+  return raw.bind(options) as JwtAuthSettings[K];
+}

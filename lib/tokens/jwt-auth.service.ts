@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { JWT_AUTH_SETTINGS } from '../constants.js';
+import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { UserLookupService } from '../users/user-lookup.service.js';
+import { checkClaims, checkTokenShape, classifyVerifyError, isFiniteNumber } from './token-checks.js';
+import { TokenRejectedError } from './token-error.js';
+
+/** Internal token for the module's own @nestjs/jwt JwtService (the app may have its own). */
+export const JWT_AUTH_JWT_SERVICE = Symbol('nest-rest-jwt:jwt-service');
+
+export interface IssuedToken<TUser extends object = object> {
+  token: string;
+  user: TUser;
+}
+
+/**
+ * Issue, verify and refresh tokens from code (websockets, tests, CLIs): the same rules the
+ * endpoints apply, which call it too. Refusals are TokenRejectedError with the endpoint text.
+ */
+@Injectable()
+export class JwtAuthService<TUser extends object = object> {
+  constructor(
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    @Inject(JWT_AUTH_JWT_SERVICE) private readonly jwt: JwtService,
+    private readonly users: UserLookupService<TUser>,
+  ) {}
+
+  /** The user for these credentials, or null: unknown, wrong password and inactive alike. */
+  async authenticate(username: string, password: string): Promise<TUser | null> {
+    const user = await this.users.findByUsername(username);
+    if (!user) return null;
+    // The password is checked even for inactive users, so both paths cost the same.
+    const passwordMatches = await this.users.verifyPassword(user, password);
+    return passwordMatches && this.users.isActive(user) ? user : null;
+  }
+
+  /** The default claims for a user (upstream's `jwt_payload_handler`). */
+  defaultPayload(user: TUser, now = nowSeconds()): JwtPayload {
+    const { settings, users } = this;
+    const payload: JwtPayload = {
+      user_id: users.getUserId(user),
+      username: users.getUsername(user),
+      exp: now + settings.expirationDelta,
+    };
+    const email = users.getEmail(user);
+    if (email !== undefined && email !== null) payload.email = email;
+    if (settings.allowRefresh) payload.orig_iat = now;
+    if (settings.audience !== undefined) payload.aud = settings.audience;
+    if (settings.issuer !== undefined) payload.iss = settings.issuer;
+    if (settings.includeIssuedAt) payload.iat = now;
+    if (settings.includeTokenId) payload.jti = randomUUID();
+    return payload;
+  }
+
+  /** The claims for a user, through the configured payload handler. */
+  createPayload(user: TUser): JwtPayload {
+    const defaults = this.defaultPayload(user);
+    return this.settings.payloadHandler ? this.settings.payloadHandler(user, defaults) : defaults;
+  }
+
+  sign(payload: JwtPayload): string {
+    return this.jwt.sign(payload);
+  }
+
+  /** A new token for a user who is already authenticated. */
+  issueToken(user: TUser): string {
+    return this.sign(this.createPayload(user));
+  }
+
+  /** Signature and claims only: no user lookup. */
+  decode(token: string): JwtPayload {
+    checkTokenShape(token, this.settings);
+    let payload: JwtPayload;
+    try {
+      payload = this.jwt.verify<JwtPayload>(token);
+    } catch (error) {
+      throw new TokenRejectedError(classifyVerifyError(error));
+    }
+    checkClaims(payload, this.settings);
+    return payload;
+  }
+
+  /** The active user a verified payload names (upstream's `_check_user`). */
+  async userFromPayload(payload: JwtPayload): Promise<TUser> {
+    const username = this.settings.getUsernameFromPayload(payload);
+    if (typeof username !== 'string' || username === '') throw new TokenRejectedError('payload');
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new TokenRejectedError('user_not_found');
+    if (!this.users.isActive(user)) throw new TokenRejectedError('user_inactive');
+    return user;
+  }
+
+  /** What `/api-token-verify/` checks: the token and its user. Returns the same token. */
+  async verifyToken(token: string): Promise<IssuedToken<TUser> & { payload: JwtPayload }> {
+    const payload = this.decode(token);
+    const user = await this.userFromPayload(payload);
+    return { token, user, payload };
+  }
+
+  /**
+   * What `/api-token-refresh/` does: verify (so an expired token cannot be refreshed), check
+   * `orig_iat` against the refresh window (inclusive), then a new token that keeps `orig_iat`.
+   */
+  async refreshToken(token: string): Promise<IssuedToken<TUser>> {
+    const { payload, user } = await this.verifyToken(token);
+    const origIat = payload.orig_iat;
+    if (origIat === undefined || origIat === null || origIat === 0) {
+      throw new TokenRejectedError('refresh_required');
+    }
+    if (!isFiniteNumber(origIat)) throw new TokenRejectedError('invalid');
+    if (refreshExpired(origIat, this.settings.refreshExpirationDelta, nowSeconds())) {
+      throw new TokenRejectedError('refresh_expired');
+    }
+    const next = this.createPayload(user);
+    next.orig_iat = origIat;
+    return { token: this.sign(next), user };
+  }
+}
+
+/** Refresh is allowed while `now <= orig_iat + delta`. */
+export function refreshExpired(origIat: number, refreshDelta: number, now: number): boolean {
+  return now > origIat + refreshDelta;
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

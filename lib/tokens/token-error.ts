@@ -1,0 +1,40 @@
+/**
+ * Why a token was refused. The endpoints and the guard word some reasons differently,
+ * exactly as djangorestframework-jwt does, so the reason travels and the text is chosen late.
+ */
+export type TokenRejection =
+  | 'expired'
+  | 'decode'
+  | 'invalid'
+  | 'payload'
+  | 'user_not_found'
+  | 'user_inactive'
+  | 'refresh_required'
+  | 'refresh_expired';
+
+/** Messages of the verify and refresh endpoints (upstream's serializers). */
+export const ENDPOINT_MESSAGES: Record<TokenRejection, string> = {
+  expired: 'Signature has expired.',
+  decode: 'Error decoding signature.',
+  invalid: 'Invalid token.',
+  payload: 'Invalid payload.',
+  user_not_found: "User doesn't exist.",
+  user_inactive: 'User account is disabled.',
+  refresh_required: 'orig_iat field is required.',
+  refresh_expired: 'Refresh has expired.',
+};
+
+/** Messages of the guard (upstream's JSONWebTokenAuthentication). */
+export const GUARD_MESSAGES: Record<TokenRejection, string> = {
+  ...ENDPOINT_MESSAGES,
+  invalid: 'Incorrect authentication credentials.',
+  user_not_found: 'Invalid signature.',
+};
+
+/** Thrown by JwtAuthService when a token is refused; `message` is the endpoints' text. */
+export class TokenRejectedError extends Error {
+  constructor(readonly reason: TokenRejection) {
+    super(ENDPOINT_MESSAGES[reason]);
+    this.name = 'TokenRejectedError';
+  }
+}

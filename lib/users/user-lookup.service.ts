@@ -1,0 +1,38 @@
+/**
+ * What nest-rest-jwt needs to know about the app's users. The app provides a subclass
+ * (`{ provide: UserLookupService, useClass: MyUsers }`); the module never touches a database.
+ *
+ * The getters have defaults that read the usual property names (`id`, `username`, `email`,
+ * `isActive`/`is_active`); override them when the user object is shaped otherwise.
+ */
+export abstract class UserLookupService<TUser extends object = object> {
+  /** The user with this username, or null/undefined. Called for logins and for every token. */
+  abstract findByUsername(username: string): Promise<TUser | null | undefined>;
+
+  /** Whether `password` is this user's password. Compare in constant time; never log it. */
+  abstract verifyPassword(user: TUser, password: string): Promise<boolean>;
+
+  /** The `user_id` claim. Strings are kept as they are (UUIDs), numbers as numbers. */
+  getUserId(user: TUser): string | number {
+    const id = (user as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return id;
+    return String(id);
+  }
+
+  getUsername(user: TUser): string {
+    return String((user as { username?: unknown }).username);
+  }
+
+  /** The `email` claim; undefined or null leaves it out of the token. */
+  getEmail(user: TUser): string | null | undefined {
+    const email = (user as { email?: unknown }).email;
+    return typeof email === 'string' ? email : undefined;
+  }
+
+  /** Inactive users cannot log in, and their tokens are refused. */
+  isActive(user: TUser): boolean {
+    const flags = user as { isActive?: unknown; is_active?: unknown };
+    const flag = flags.isActive ?? flags.is_active;
+    return flag === undefined ? true : Boolean(flag);
+  }
+}

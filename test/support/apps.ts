@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Controller, Get, type INestApplication, Module, Post, UseGuards, type DynamicModule } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import type { App } from 'supertest/types.js';
+import { CurrentUser, JwtAuthGuard, Public, UserLookupService } from '../../lib/index.js';
+import { InMemoryUsers, type TestUser } from './users.js';
+
+/** A secret long enough for HS256; tests sign their own tokens with it. */
+export const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+export const ADAPTERS = ['express', 'fastify'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+@Module({
+  providers: [InMemoryUsers, { provide: UserLookupService, useExisting: InMemoryUsers }],
+  exports: [UserLookupService, InMemoryUsers],
+})
+export class UsersModule {}
+
+@Controller()
+export class ProtectedController {
+  @Get('protected-url')
+  @UseGuards(JwtAuthGuard)
+  get(@CurrentUser() user: TestUser) {
+    return { username: user.username };
+  }
+
+  @Post('protected-url')
+  @UseGuards(JwtAuthGuard)
+  post(@CurrentUser('username') username: string) {
+    return { username };
+  }
+
+  @Get('public')
+  @Public()
+  open() {
+    return { ok: true };
+  }
+
+  /** No guard of its own: protected only when the guard is global. */
+  @Get('plain')
+  plain() {
+    return { plain: true };
+  }
+}
+
+export interface TestApp {
+  app: INestApplication;
+  server: App;
+  users: InMemoryUsers;
+  close(): Promise<void>;
+}
+
+/** Starts a real Nest app on the named adapter, ready for supertest. */
+export async function startApp(
+  adapter: AdapterName,
+  jwtModule: DynamicModule,
+  extraControllers = [ProtectedController],
+): Promise<TestApp> {
+  @Module({ imports: [UsersModule, jwtModule], controllers: extraControllers })
+  class AppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app =
+    adapter === 'express'
+      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger: process.env.TEST_LOG ? undefined : false })
+      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+          logger: process.env.TEST_LOG ? undefined : false,
+        });
+  await app.init();
+  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    server: app.getHttpServer(),
+    users: app.get(InMemoryUsers),
+    close: () => app.close(),
+  };
+}
