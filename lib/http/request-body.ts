@@ -11,6 +11,23 @@ export const MULTIPART_TYPE = 'multipart/form-data';
 /** Bounds for multipart bodies, which no adapter parses for us. */
 const MULTIPART_LIMITS = { fields: 20, fieldSize: 64 * 1024, files: 0, parts: 20 };
 
+const ACCEPTED_TYPES: readonly string[] = [JSON_TYPE, FORM_TYPE, MULTIPART_TYPE];
+
+/** The media type of a Content-Type value, lower-cased and without parameters. */
+export function mediaTypeOf(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
+}
+
+export function isAcceptedContentType(contentType: string): boolean {
+  return ACCEPTED_TYPES.includes(mediaTypeOf(contentType));
+}
+
+/**
+ * Raw requests whose content type the module refuses but Fastify would have refused first, in
+ * its own words: FastifyCompat lets them through and notes the type here (see there).
+ */
+export const refusedContentTypes = new WeakMap<object, string>();
+
 export type ReadBody =
   { kind: 'data'; data: unknown; source: BodySource } | { kind: 'unsupported'; contentType: string };
 
@@ -27,21 +44,24 @@ interface AdapterRequest {
  * alone) and by the parser `registerMultipartParser` adds on Fastify.
  */
 export async function readRequestBody(request: AdapterRequest): Promise<ReadBody> {
+  const refused = refusedContentTypes.get(request.raw ?? request);
+  if (refused !== undefined) return { kind: 'unsupported', contentType: refused };
   const contentType = request.headers['content-type'];
   if (contentType === undefined || contentType.trim() === '') {
     // No declared type: DRF treats the body as empty.
     return { kind: 'data', data: {}, source: 'form' };
   }
-  const mediaType = contentType.split(';')[0].trim().toLowerCase();
-  if (mediaType === JSON_TYPE || mediaType.endsWith('+json')) {
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType === JSON_TYPE) {
     return { kind: 'data', data: request.body === undefined ? {} : request.body, source: 'json' };
   }
   if (mediaType === FORM_TYPE) {
     return { kind: 'data', data: request.body ?? {}, source: 'form' };
   }
   if (mediaType === MULTIPART_TYPE) {
-    const data =
-      request.body !== undefined ? request.body : await parseMultipart(request as unknown as Readable, request.headers);
+    // Unparsed: Express leaves multipart alone, and @fastify/multipart leaves the stream unread.
+    const stream = request.raw ?? (request as unknown as Readable);
+    const data = request.body !== undefined ? request.body : await parseMultipart(stream, request.headers);
     return { kind: 'data', data, source: 'form' };
   }
   return { kind: 'unsupported', contentType };

@@ -103,7 +103,8 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     }
 
     private methodNotAllowed(request: EndpointRequest, reply: Reply): never {
-      setHeader(reply, 'Allow', 'POST, OPTIONS');
+      // Upstream says "POST, OPTIONS"; OPTIONS is left to the app's CORS handling, so not listed.
+      setHeader(reply, 'Allow', 'POST');
       throw detailException(
         this.settings.errorFormat,
         HttpStatus.METHOD_NOT_ALLOWED,

@@ -62,7 +62,8 @@ export class JwtAuthService<TUser extends object = object> {
   }
 
   sign(payload: JwtPayload): string {
-    return this.jwt.sign(payload);
+    // jsonwebtoken deletes `iat` under noTimestamp, and invents one without it: the payload decides.
+    return this.jwt.sign(payload, { noTimestamp: payload.iat === undefined });
   }
 
   /** A new token for a user who is already authenticated. */

@@ -22,7 +22,7 @@ export function jwtModuleOptions(settings: JwtAuthSettings): JwtModuleOptions {
   return {
     secretOrKeyProvider: (requestType) =>
       requestType === JwtSecretRequestType.SIGN ? settings.signingKey : settings.verifyingKey,
-    // The payload handler owns every claim, `iat` included.
+    // The payload handler owns every claim, `iat` included (see JwtAuthService.sign).
     signOptions: { algorithm: settings.algorithm, noTimestamp: true },
     verifyOptions: verifyOptions(settings),
   };
