@@ -57,10 +57,18 @@ export function charField(value: unknown, trimWhitespace: boolean): string | { e
   return trimWhitespace ? text.trim() : text;
 }
 
-/** A QueryDict gives the last of repeated values; anything else a form parser built is not a value. */
+/**
+ * A QueryDict gives the last of repeated values. @fastify/multipart's `attachFieldsToBody`
+ * wraps each value in a `{ type: 'field', value }` part. Anything else is not a form value.
+ */
 function lastFormValue(raw: unknown): unknown {
-  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const value = isFieldPart(last) ? last.value : last;
   return typeof value === 'string' ? value : undefined;
+}
+
+function isFieldPart(value: unknown): value is { type: 'field'; value: unknown } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'field';
 }
 
 /** The name Python gives the type of a JSON value, as DRF's message shows it. */

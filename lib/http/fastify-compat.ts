@@ -3,12 +3,19 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { JWT_AUTH_ROUTE_PREFIX } from './route-prefix.js';
-import { MULTIPART_TYPE, parseMultipart } from './request-body.js';
+import { isAcceptedContentType, MULTIPART_TYPE, parseMultipart, refusedContentTypes } from './request-body.js';
 import { TOKEN_ROUTES } from './token.controller.js';
 
+type PreParsingHook = (
+  request: { headers: IncomingHttpHeaders; raw: object },
+  reply: unknown,
+  payload: Readable,
+  done: (error: Error | null, payload?: Readable) => void,
+) => void;
 interface RouteOptions {
   url: string;
   method: string | string[];
+  preParsing?: PreParsingHook | PreParsingHook[];
   [option: string]: unknown;
 }
 interface FastifyLike {
@@ -21,9 +28,41 @@ interface FastifyLike {
       done: (error: Error | null, body?: unknown) => void,
     ) => void,
   ): void;
+  register(plugin: (fastify: FastifyLike) => Promise<void>): unknown;
   addHook(name: 'onRoute', hook: (this: FastifyLike, route: RouteOptions) => void): void;
   route(route: RouteOptions): void;
 }
+
+/**
+ * A Fastify plugin that adds a multipart parser unless one is there: plugins load in
+ * registration order, so @fastify/multipart registered by the app (or by Nest's adapter for
+ * its upload interceptors) before `app.init()` has loaded by now and is left alone.
+ */
+const addMultipartParser = Object.assign(
+  async (fastify: FastifyLike) => {
+    if (fastify.hasContentTypeParser(MULTIPART_TYPE)) return;
+    fastify.addContentTypeParser(MULTIPART_TYPE, (request, payload, done) => {
+      parseMultipart(payload, request.headers).then((fields) => done(null, fields), done);
+    });
+  },
+  // Like fastify-plugin: register on the root context, so every route sees the parser.
+  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'nest-rest-jwt-multipart' },
+);
+
+/**
+ * Fastify answers a content type it has no parser for (application/xml...) with its own 415
+ * before any handler runs. On the token routes only, such a request goes on as text/plain (a
+ * parser Fastify always has), with its real type noted, so the endpoint answers 415 in the
+ * module's words and error format, as it does for text/plain and on Express.
+ */
+const shieldUnsupportedContentType: PreParsingHook = (request, _reply, payload, done) => {
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && contentType.trim() !== '' && !isAcceptedContentType(contentType)) {
+    refusedContentTypes.set(request.raw, contentType);
+    request.headers['content-type'] = 'text/plain';
+  }
+  done(null, payload);
+};
 
 /** Marks the routes we add, so the onRoute hook does not add them again. */
 const SLASH_TWIN = 'nestRestJwtSlashTwin';
@@ -31,8 +70,9 @@ const SLASH_TWIN = 'nestRestJwtSlashTwin';
 /**
  * Makes the token endpoints behave on Fastify as on Express. Nest strips trailing slashes and
  * Fastify matches them strictly, so each endpoint gets a twin route with the slash, to the same
- * handler (Fastify's documented way to add routes from an onRoute hook). And Fastify refuses
- * multipart bodies unless a parser is registered, so one is added when the app has none.
+ * handler (Fastify's documented way to add routes from an onRoute hook), and every token route
+ * answers unsupported content types itself. And Fastify refuses multipart bodies unless a
+ * parser is registered, so one is added when the app has none.
  * Runs from the module's `configure()`: the adapter is known and no route is registered yet.
  */
 @Injectable()
@@ -47,11 +87,7 @@ export class FastifyCompat {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     const fastify = adapter.getInstance<FastifyLike>();
-    if (!fastify.hasContentTypeParser(MULTIPART_TYPE)) {
-      fastify.addContentTypeParser(MULTIPART_TYPE, (request, payload, done) => {
-        parseMultipart(payload, request.headers).then((fields) => done(null, fields), done);
-      });
-    }
+    fastify.register(addMultipartParser);
     const base = [this.appConfig.getGlobalPrefix(), this.routePrefix]
       .map((part) => part.replace(/^\/+|\/+$/g, ''))
       .filter((part) => part !== '');
@@ -59,6 +95,7 @@ export class FastifyCompat {
     fastify.addHook('onRoute', function (route) {
       // HEAD routes are Fastify's own copies of GET routes: the GET twin brings its own.
       if (route[SLASH_TWIN] || route.method === 'HEAD' || !urls.has(route.url)) return;
+      route.preParsing = [...[route.preParsing ?? []].flat(), shieldUnsupportedContentType];
       this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
     });
   }
