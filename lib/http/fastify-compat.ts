@@ -31,6 +31,7 @@ interface FastifyLike {
   register(plugin: (fastify: FastifyLike) => Promise<void>): unknown;
   addHook(name: 'onRoute', hook: (this: FastifyLike, route: RouteOptions) => void): void;
   route(route: RouteOptions): void;
+  initialConfig: { ignoreTrailingSlash?: boolean; routerOptions?: { ignoreTrailingSlash?: boolean } };
 }
 
 /**
@@ -91,12 +92,15 @@ export class FastifyCompat {
     const base = [this.appConfig.getGlobalPrefix(), this.routePrefix]
       .map((part) => part.replace(/^\/+|\/+$/g, ''))
       .filter((part) => part !== '');
+    // An app whose router ignores trailing slashes needs no twins (Fastify would call them duplicates).
+    const config = fastify.initialConfig;
+    const slashesIgnored = Boolean(config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash);
     const urls = new Set(TOKEN_ROUTES.map((route) => '/' + [...base, route].join('/')));
     fastify.addHook('onRoute', function (route) {
       // HEAD routes are Fastify's own copies of GET routes: the GET twin brings its own.
       if (route[SLASH_TWIN] || route.method === 'HEAD' || !urls.has(route.url)) return;
       route.preParsing = [...[route.preParsing ?? []].flat(), shieldUnsupportedContentType];
-      this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
+      if (!slashesIgnored) this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
     });
   }
 }
