@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { CurrentUser, JwtAuthGuard } from '../lib/index.js';
+import type { User } from './users/user-store.js';
+
+@Controller()
+export class AppController {
+  /** Open to anyone: no guard. */
+  @Get('public')
+  open(): { message: string } {
+    return { message: 'This route is public. POST your username and password to /api-token-auth/ for a token.' };
+  }
+
+  @Get('protected-url')
+  @UseGuards(JwtAuthGuard)
+  get(@CurrentUser() user: User): { message: string; username: string } {
+    return greet(user);
+  }
+
+  // 200 as in the djangorestframework-jwt example view, not Nest's default 201 for POST.
+  @Post('protected-url')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(JwtAuthGuard)
+  post(@CurrentUser() user: User): { message: string; username: string } {
+    return greet(user);
+  }
+}
+
+/** Only public fields: the user object also carries the password hash. */
+function greet(user: User): { message: string; username: string } {
+  return { message: `Hello, ${user.username}!`, username: user.username };
+}

@@ -1,0 +1,29 @@
+import { Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { JwtAuthModule } from '../lib/index.js';
+import { AppController } from './app.controller.js';
+import { jwtSettingsFromEnv } from './jwt-settings.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({
+  imports: [
+    // Environment variables only, no .env file: `npm run users` reads the same ones.
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
+    JwtAuthModule.forRootAsync({
+      imports: [UsersModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => {
+        const { options, generatedSecret } = jwtSettingsFromEnv((name) => config.get<string>(name));
+        if (generatedSecret) {
+          new Logger('JwtAuthModule').warn(
+            'JWT_SECRET_KEY is not set: signing tokens with a random 64-byte secret made at start-up. ' +
+              'Tokens will stop working when the server restarts; set JWT_SECRET_KEY to keep them.',
+          );
+        }
+        return options;
+      },
+    }),
+  ],
+  controllers: [AppController],
+})
+export class AppModule {}
