@@ -1,5 +1,35 @@
 import { describe, expect, it } from '@jest/globals';
-import { nowSeconds, refreshExpired } from './jwt-auth.service.js';
+import { JwtService } from '@nestjs/jwt';
+import type { JwtAuthModuleOptions } from '../settings/jwt-auth-options.interface.js';
+import { resolveSettings } from '../settings/jwt-auth-settings.js';
+import { UserLookupService } from '../users/user-lookup.service.js';
+import { JwtAuthService, nowSeconds, refreshExpired } from './jwt-auth.service.js';
+import { jwtModuleOptions } from './jwt-options.js';
+
+interface User {
+  id: number;
+  username: string;
+  email?: string;
+}
+
+class Users extends UserLookupService<User> {
+  async findByUsername(username: string): Promise<User | undefined> {
+    return username === 'admin' ? { id: 1, username, email: 'admin@example.com' } : undefined;
+  }
+
+  async verifyPassword(): Promise<boolean> {
+    return true;
+  }
+}
+
+/** JwtAuthService wired by hand, as the module wires it, without a Nest app. */
+function serviceWith(options: Partial<JwtAuthModuleOptions> = {}): JwtAuthService<User> {
+  const settings = resolveSettings({ secretKey: 'unit-test-secret-that-is-long-enough-for-hs256', ...options });
+  return new JwtAuthService<User>(settings, new JwtService(jwtModuleOptions(settings)), new Users());
+}
+
+const claimsOf = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
 describe('refreshExpired (refresh allowed while now <= orig_iat + delta)', () => {
   it('before the end of the window: not expired', () => {
@@ -33,5 +63,50 @@ describe('nowSeconds', () => {
     const seconds = nowSeconds();
     expect(Number.isInteger(seconds)).toBe(true);
     expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(2);
+  });
+});
+
+describe('JwtAuthService.sign and issueToken (the payload decides every claim)', () => {
+  const admin: User = { id: 1, username: 'admin', email: 'admin@example.com' };
+
+  it("sign keeps the payload's own iat", () => {
+    const token = serviceWith().sign({ username: 'admin', exp: 2_000_000_300, iat: 2_000_000_000 });
+    expect(claimsOf(token)).toEqual({ username: 'admin', exp: 2_000_000_300, iat: 2_000_000_000 });
+  });
+
+  it('sign adds no iat when the payload has none', () => {
+    expect(claimsOf(serviceWith().sign({ username: 'admin', exp: 2_000_000_300 }))).toEqual({
+      username: 'admin',
+      exp: 2_000_000_300,
+    });
+  });
+
+  it('issueToken: iat = now and exp = iat + expirationDelta by default', () => {
+    const before = nowSeconds();
+    const claims = claimsOf(serviceWith().issueToken(admin));
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+    expect(claims.exp).toBe((claims.iat as number) + 300);
+  });
+
+  it('issueToken with includeIssuedAt and includeTokenId false: exactly the reference claims', () => {
+    const claims = claimsOf(serviceWith({ includeIssuedAt: false, includeTokenId: false }).issueToken(admin));
+    expect(Object.keys(claims).sort()).toEqual(['email', 'exp', 'user_id', 'username']);
+  });
+
+  it('issueToken with allowRefresh, audience and issuer: orig_iat, aud and iss are added', () => {
+    const claims = claimsOf(serviceWith({ allowRefresh: true, audience: 'api', issuer: 'me' }).issueToken(admin));
+    expect(claims).toMatchObject({ aud: 'api', iss: 'me', orig_iat: claims.iat });
+  });
+
+  it('issueToken goes through payloadHandler, which receives the defaults', () => {
+    const service = serviceWith({
+      payloadHandler: (user, defaults) => ({ ...defaults, role: (user as User).id === 1 ? 'admin' : 'user' }),
+    });
+    expect(claimsOf(service.issueToken(admin))).toMatchObject({ username: 'admin', role: 'admin' });
+  });
+
+  it('a signed token verifies through decode()', () => {
+    const service = serviceWith();
+    expect(service.decode(service.issueToken(admin)).username).toBe('admin');
   });
 });

@@ -177,9 +177,10 @@ describe('classifyVerifyError (jsonwebtoken errors into the reference families)'
     expect(classifyVerifyError(jsonwebtokenError(token({ alg: 'HS512', typ: 'JWT' }, { a: 1 })))).toBe('invalid');
   });
 
-  it('jsonwebtoken: unsigned alg "none" token: invalid', () => {
-    // jsonwebtoken 9 says "jwt signature is required" here; PyJWT raises InvalidAlgorithmError.
-    expect(classifyVerifyError(jsonwebtokenError(token({ alg: 'none', typ: 'JWT' }, { a: 1 }, '')))).toBe('invalid');
+  it('jsonwebtoken: "jwt signature is required" (an empty signature): decode', () => {
+    // PyJWT finds an empty signature wrong (InvalidSignatureError, a DecodeError). An unsigned
+    // alg "none" token never gets this far: checkTokenShape refuses its alg first (see above).
+    expect(classifyVerifyError(jsonwebtokenError(token(HS256, { a: 1 }, '')))).toBe('decode');
   });
 
   it('jsonwebtoken: wrong signature ("invalid signature"): decode', () => {
