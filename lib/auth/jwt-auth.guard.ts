@@ -13,7 +13,28 @@ export const NOT_PROVIDED = 'Authentication credentials were not provided.';
 /** Thrown inside the Passport run; carries the reference's text out of it. */
 class AuthenticationFailed extends Error {}
 
-type HttpRequest = { headers: Record<string, string | string[] | undefined>; [RAW_TOKEN]?: string };
+type HttpRequest = {
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders?: string[];
+  raw?: { rawHeaders: string[] };
+  [RAW_TOKEN]?: string;
+};
+
+/**
+ * The Authorization value. Node keeps only the first of repeated Authorization headers; they
+ * are joined here instead, as Node joins other repeated headers (`a, b`), so that a second
+ * credential is refused rather than silently ignored.
+ */
+function authorizationOf(request: HttpRequest): string | string[] | undefined {
+  const value = request.headers.authorization;
+  if (value === undefined) return value;
+  const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders ?? [];
+  const values: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length === 13 && rawHeaders[i].toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]);
+  }
+  return values.length > 1 ? values.join(', ') : value;
+}
 
 /**
  * Protects routes with `Authorization: <prefix> <token>` (upstream's
@@ -47,7 +68,7 @@ export class JwtAuthGuard implements CanActivate {
     if (this.isPublic(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequest>();
-    const header = parseAuthorizationHeader(request.headers.authorization, this.settings.authHeaderPrefix);
+    const header = parseAuthorizationHeader(authorizationOf(request), this.settings.authHeaderPrefix);
     if (header.kind === 'absent') throw this.refuse(context, NOT_PROVIDED);
     if (header.kind === 'invalid') throw this.refuse(context, header.message);
     request[RAW_TOKEN] = header.token;

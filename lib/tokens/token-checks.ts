@@ -1,12 +1,13 @@
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import { hasDuplicateKeys } from './duplicate-keys.js';
 import { TokenRejectedError, type TokenRejection } from './token-error.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * The checks PyJWT makes before the signature, in its order: three segments, a header and a
- * payload that are base64url JSON objects, and an allowed `alg`. jsonwebtoken makes them in
+ * payload that are base64url JSON objects (without duplicate keys), and an allowed `alg`. jsonwebtoken makes them in
  * another order (and throws a bare SyntaxError on a non-JSON payload), so we make them first.
  */
 export function checkTokenShape(token: unknown, settings: JwtAuthSettings): void {
@@ -19,12 +20,14 @@ export function checkTokenShape(token: unknown, settings: JwtAuthSettings): void
   const payload = parseJsonSegment(parts[1]);
   if (!isPlainObject(header) || !isPlainObject(payload)) throw new TokenRejectedError('decode');
   if (header.alg !== settings.algorithm) throw new TokenRejectedError('invalid');
+  // No JWS extension is understood here, so a token that makes one critical is refused (RFC 7515, 4.1.11).
+  if (header.crit !== undefined) throw new TokenRejectedError('invalid');
 }
 
 /**
  * The claim checks jsonwebtoken does not make, after the signature is verified:
  * `exp` present and finite (a `1e400` exp would never expire), `aud` refused when no
- * audience is configured, `iat` a number.
+ * audience is configured, `iat` a number and not in the future.
  */
 export function checkClaims(payload: JwtPayload, settings: JwtAuthSettings): void {
   if (payload.exp === undefined) {
@@ -33,7 +36,12 @@ export function checkClaims(payload: JwtPayload, settings: JwtAuthSettings): voi
     throw new TokenRejectedError('decode');
   }
   if (payload.nbf !== undefined && !isFiniteNumber(payload.nbf)) throw new TokenRejectedError('decode');
-  if (payload.iat !== undefined && !isFiniteNumber(payload.iat)) throw new TokenRejectedError('invalid');
+  if (payload.iat !== undefined) {
+    // A token issued in the future (beyond the leeway) is not yet valid, as PyJWT 2 rules.
+    if (!isFiniteNumber(payload.iat) || payload.iat > Date.now() / 1000 + settings.leeway) {
+      throw new TokenRejectedError('invalid');
+    }
+  }
   if (settings.audience === undefined && payload.aud !== undefined) throw new TokenRejectedError('invalid');
 }
 
@@ -55,8 +63,10 @@ export function isFiniteNumber(value: unknown): value is number {
 }
 
 function parseJsonSegment(segment: string): unknown {
+  const text = Buffer.from(segment, 'base64url').toString('utf8');
   try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(text);
+    return hasDuplicateKeys(text) ? undefined : value;
   } catch {
     return undefined;
   }
