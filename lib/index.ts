@@ -12,9 +12,15 @@ export type {
   JwtAuthModuleOptions,
   JwtPayload,
   KeyInput,
+  LoginThrottleOptions,
 } from './settings/jwt-auth-options.interface.js';
 export { SUPPORTED_ALGORITHMS } from './settings/jwt-auth-options.interface.js';
-export { JwtAuthConfigError, type JwtAuthSettings } from './settings/jwt-auth-settings.js';
+export {
+  JwtAuthConfigError,
+  type JwtAuthSettings,
+  LOGIN_THROTTLE_DEFAULTS,
+  type LoginThrottleSettings,
+} from './settings/jwt-auth-settings.js';
 export { parseDuration, type Duration } from './settings/duration.js';
 export { UserLookupService } from './users/user-lookup.service.js';
 export { JwtAuthGuard } from './auth/jwt-auth.guard.js';
@@ -22,3 +28,24 @@ export { Public } from './auth/public.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export { JwtAuthService, type IssuedToken } from './tokens/jwt-auth.service.js';
 export { TokenRejectedError, type TokenRejection } from './tokens/token-error.js';
+export { DjangoPasswordHasher } from './passwords/django-password-hasher.js';
+export {
+  hashPassword,
+  verifyAgainstDummyHash,
+  verifyPassword,
+  type HashPasswordOptions,
+  type PasswordVerification,
+} from './passwords/password-hashing.js';
+export {
+  DJANGO_HASH_ALGORITHMS,
+  DJANGO_PBKDF2_ITERATIONS,
+  DJANGO_SCRYPT_PARAMS,
+  PASSWORD_HASH_LIMITS,
+  type DjangoHashAlgorithm,
+  type DjangoHasherOptions,
+  type DjangoHashParams,
+  type ResolvedDjangoHasherOptions,
+  type ScryptParams,
+} from './passwords/django-hasher-options.js';
+export { decodeDjangoHash, type DecodedDjangoHash } from './passwords/django-hash-format.js';
+export { DJANGO_SALT_LENGTH, makeSalt } from './passwords/salt.js';

@@ -5,8 +5,8 @@ import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
-import { checkClaims, checkTokenShape, classifyVerifyError, isFiniteNumber } from './token-checks.js';
 import { TokenRejectedError } from './token-error.js';
+import { isFiniteNumber, TokenVerifier } from './token-verifier.js';
 
 /** Internal token for the module's own @nestjs/jwt JwtService (the app may have its own). */
 export const JWT_AUTH_JWT_SERVICE = Symbol('nest-rest-jwt:jwt-service');
@@ -25,13 +25,18 @@ export class JwtAuthService<TUser extends object = object> {
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
     @Inject(JWT_AUTH_JWT_SERVICE) private readonly jwt: JwtService,
+    private readonly verifier: TokenVerifier,
     private readonly users: UserLookupService<TUser>,
   ) {}
 
   /** The user for these credentials, or null: unknown, wrong password and inactive alike. */
   async authenticate(username: string, password: string): Promise<TUser | null> {
     const user = await this.users.findByUsername(username);
-    if (!user) return null;
+    if (!user) {
+      // An unknown username costs one password check too, so its answer comes no sooner.
+      await this.users.verifyDummyPassword(password);
+      return null;
+    }
     // The password is checked even for inactive users, so both paths cost the same.
     const passwordMatches = await this.users.verifyPassword(user, password);
     return passwordMatches && this.users.isActive(user) ? user : null;
@@ -71,17 +76,9 @@ export class JwtAuthService<TUser extends object = object> {
     return this.sign(this.createPayload(user));
   }
 
-  /** Signature and claims only: no user lookup. */
-  decode(token: string): JwtPayload {
-    checkTokenShape(token, this.settings);
-    let payload: JwtPayload;
-    try {
-      payload = this.jwt.verify<JwtPayload>(token);
-    } catch (error) {
-      throw new TokenRejectedError(classifyVerifyError(error));
-    }
-    checkClaims(payload, this.settings);
-    return payload;
+  /** Signature and claims only, no user lookup. The payload is frozen: it may be shared. */
+  decode(token: string): Readonly<JwtPayload> {
+    return this.verifier.verify(token);
   }
 
   /** The active user a verified payload names (upstream's `_check_user`). */
@@ -108,9 +105,7 @@ export class JwtAuthService<TUser extends object = object> {
   async refreshToken(token: string): Promise<IssuedToken<TUser>> {
     const { payload, user } = await this.verifyToken(token);
     const origIat = payload.orig_iat;
-    if (origIat === undefined || origIat === null || origIat === 0) {
-      throw new TokenRejectedError('refresh_required');
-    }
+    if (isFalsyInPython(origIat)) throw new TokenRejectedError('refresh_required');
     if (!isFiniteNumber(origIat)) throw new TokenRejectedError('invalid');
     if (refreshExpired(origIat, this.settings.refreshExpirationDelta, nowSeconds())) {
       throw new TokenRejectedError('refresh_expired');
@@ -119,6 +114,13 @@ export class JwtAuthService<TUser extends object = object> {
     next.orig_iat = origIat;
     return { token: this.sign(next), user };
   }
+}
+
+/** Upstream tests `if orig_iat:`; these are the JSON values Python finds false. */
+function isFalsyInPython(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /** Refresh is allowed while `now <= orig_iat + delta`. */

@@ -1,3 +1,5 @@
+import { verifyAgainstDummyHash } from '../passwords/password-hashing.js';
+
 /**
  * What nest-rest-jwt needs to know about the app's users. The app provides a subclass
  * (`{ provide: UserLookupService, useClass: MyUsers }`); the module never touches a database.
@@ -11,6 +13,18 @@ export abstract class UserLookupService<TUser extends object = object> {
 
   /** Whether `password` is this user's password. Compare in constant time; never log it. */
   abstract verifyPassword(user: TUser, password: string): Promise<boolean>;
+
+  /**
+   * Called at a login whose username matches no user, with the password sent: it should cost
+   * what `verifyPassword` costs, so that an unknown username answers as slowly as a wrong
+   * password (no user enumeration by timing). The default runs one Django pbkdf2_sha256
+   * verification at 1,200,000 iterations against a dummy hash. Override it to use the same
+   * hasher and cost as `verifyPassword`, e.g. `return this.hasher.verifyDummy(password)` with a
+   * DjangoPasswordHasher. Its result is ignored; the login fails either way.
+   */
+  async verifyDummyPassword(password: string): Promise<void> {
+    await verifyAgainstDummyHash(password);
+  }
 
   /** The `user_id` claim. Strings are kept as they are (UUIDs), numbers as numbers. */
   getUserId(user: TUser): string | number {
