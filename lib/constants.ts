@@ -4,8 +4,5 @@ export const JWT_AUTH_SETTINGS = Symbol('nest-rest-jwt:settings');
 /** Metadata key written by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nest-rest-jwt:public';
 
-/** Internal: where the guard leaves the raw token for the Passport strategy. */
-export const RAW_TOKEN = Symbol('nest-rest-jwt:raw-token');
-
 /** Public injection token: the options exactly as given to `forRoot`/`forRootAsync`. */
 export const JWT_AUTH_MODULE_OPTIONS = Symbol('nest-rest-jwt:options');

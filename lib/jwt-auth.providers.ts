@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { createJwtStrategy, JWT_AUTH_STRATEGY } from './auth/jwt.strategy.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
 import { FastifyCompat } from './http/fastify-compat.js';
 import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
@@ -11,6 +12,7 @@ import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-a
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
 import { JWT_AUTH_JWT_SERVICE, JwtAuthService } from './tokens/jwt-auth.service.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
+import { TokenVerifier } from './tokens/token-verifier.js';
 
 export type ModuleExtras = Required<JwtAuthModuleExtras>;
 
@@ -32,6 +34,11 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       useFactory: (settings: JwtAuthSettings) => new JwtService(jwtModuleOptions(settings)),
       inject: [JWT_AUTH_SETTINGS],
     },
+    {
+      provide: TokenVerifier,
+      useFactory: (settings: JwtAuthSettings) => new TokenVerifier(settings),
+      inject: [JWT_AUTH_SETTINGS],
+    },
     JwtAuthService,
     {
       provide: JWT_AUTH_STRATEGY,
@@ -43,7 +50,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
   const controllers = extras.controller ? [createTokenController(extras.routePrefix)] : [];
   if (extras.controller) {
-    providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat);
+    providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat, LoginThrottle);
   }
   return {
     ...definition,

@@ -1,23 +1,19 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS, RAW_TOKEN } from '../constants.js';
+import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS } from '../constants.js';
 import { detailException, setHeader } from '../http/error-responses.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
-import { classifyVerifyError } from '../tokens/token-checks.js';
+import { JwtAuthService } from '../tokens/jwt-auth.service.js';
 import { GUARD_MESSAGES, TokenRejectedError } from '../tokens/token-error.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 
 export const NOT_PROVIDED = 'Authentication credentials were not provided.';
 
-/** Thrown inside the Passport run; carries the reference's text out of it. */
-class AuthenticationFailed extends Error {}
-
 type HttpRequest = {
   headers: Record<string, string | string[] | undefined>;
   rawHeaders?: string[];
   raw?: { rawHeaders: string[] };
-  [RAW_TOKEN]?: string;
+  user?: object;
 };
 
 /**
@@ -43,25 +39,14 @@ function authorizationOf(request: HttpRequest): string | string[] | undefined {
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  private readonly passportGuard: IAuthGuard;
   private readonly challenge: string;
 
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
     private readonly reflector: Reflector,
+    private readonly tokens: JwtAuthService,
   ) {
     this.challenge = `${settings.authHeaderPrefix} realm="api"`;
-    this.passportGuard = new (class extends AuthGuard(settings.strategyName) {
-      override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
-        // `error`: thrown by the strategy's validate(); `info`: passed to fail() by passport-jwt.
-        // Anything validate() throws that is not a refusal (the app's database is down) stays
-        // an error: it must not turn into a misleading 401.
-        if (error && !(error instanceof TokenRejectedError)) throw error;
-        const reason = error ?? info;
-        if (reason || !user) throw new AuthenticationFailed(GUARD_MESSAGES[classifyVerifyError(reason)]);
-        return user;
-      }
-    })();
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -71,13 +56,13 @@ export class JwtAuthGuard implements CanActivate {
     const header = parseAuthorizationHeader(authorizationOf(request), this.settings.authHeaderPrefix);
     if (header.kind === 'absent') throw this.refuse(context, NOT_PROVIDED);
     if (header.kind === 'invalid') throw this.refuse(context, header.message);
-    request[RAW_TOKEN] = header.token;
     try {
-      return (await this.passportGuard.canActivate(context)) as boolean;
+      request.user = await this.tokens.userFromPayload(this.tokens.decode(header.token));
     } catch (error) {
-      if (error instanceof AuthenticationFailed) throw this.refuse(context, error.message);
+      if (error instanceof TokenRejectedError) throw this.refuse(context, GUARD_MESSAGES[error.reason]);
       throw error;
     }
+    return true;
   }
 
   private isPublic(context: ExecutionContext): boolean {

@@ -1,144 +1,237 @@
-import { jest } from '@jest/globals';
-import { describe, expect, it } from '@jest/globals';
-import { createHmac, generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
+import { describe, expect, it, jest } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import passport from 'passport';
+import { Strategy as PassportJwtStrategy } from 'passport-jwt';
 import type { JwtAuthModuleOptions, JwtPayload } from '../settings/jwt-auth-options.interface.js';
-import { resolveSettings } from '../settings/jwt-auth-settings.js';
+import { type JwtAuthSettings, resolveSettings } from '../settings/jwt-auth-settings.js';
 import type { JwtAuthService } from '../tokens/jwt-auth.service.js';
 import { TokenRejectedError } from '../tokens/token-error.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
 import { createJwtStrategy } from './jwt.strategy.js';
 
+const SECRET = 'unit-test-secret-that-is-long-enough-for-hs256';
+const USER = { id: 1, username: 'admin' };
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A valid HS256 token, signed with node:crypto alone. */
+function token(claims: JwtPayload = {}): string {
+  const payload = { username: 'admin', exp: Math.floor(Date.now() / 1000) + 600, ...claims };
+  const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+}
+
 /**
- * passport-jwt keeps the key provider it was given in the strategy's `_secretOrKeyProvider`
- * and calls it with (request, rawToken, done) right before handing the key to
- * jsonwebtoken.verify. It has no public accessor, and jest.mock cannot intercept jsonwebtoken
- * in ESM mode, so calling that property directly is the way to see exactly which key the guard
- * passes to jsonwebtoken (a KeyObject, not a string: see the toolchain notes on speed).
+ * Passport's per-request actions. Passport adds success/fail/error to (a copy of) the strategy
+ * for each request before calling authenticate(); in a unit test no Passport run happens, so
+ * they are set on the instance here, as jest mocks, and the outcome is read from them.
  */
-type KeyProvider = (request: object, rawToken: unknown, done: (error: unknown, key?: unknown) => void) => void;
-interface StrategyInternals {
-  name: string;
-  _secretOrKeyProvider: KeyProvider;
-  _verifOpts: Record<string, unknown>;
+interface PassportActions {
+  success: (user: object, info?: unknown) => void;
+  fail: (challenge: unknown, status?: number) => void;
+  error: (error: unknown) => void;
+}
+/** The strategy as Passport sees it (createJwtStrategy returns `object`). */
+interface StrategyUnderTest extends PassportActions {
+  authenticate(request: object): void;
   validate(payload: JwtPayload): Promise<object>;
 }
 
-const SECRET = 'unit-test-secret-that-is-long-enough-for-hs256';
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+type Request = { headers: Record<string, string> };
 
-/** A valid token for the algorithm, signed with node:crypto alone. */
-function validToken(alg: 'HS256' | 'RS256' | 'ES256'): string {
-  const input = `${b64({ alg, typ: 'JWT' })}.${b64({ username: 'admin', exp: Math.floor(Date.now() / 1000) + 60 })}`;
-  const data = Buffer.from(input);
-  const signature =
-    alg === 'HS256'
-      ? createHmac('sha256', SECRET).update(data).digest()
-      : cryptoSign(
-          'sha256',
-          data,
-          alg === 'ES256' ? { key: ec.privateKey, dsaEncoding: 'ieee-p1363' } : rsa.privateKey,
-        );
-  return `${input}.${signature.toString('base64url')}`;
+/**
+ * A JwtAuthService stand-in: decode is the real TokenVerifier, userFromPayload a mock. The
+ * strategy calls only these two, so the cast to the class (which has private members) is narrow.
+ */
+type UserFromPayload = jest.Mock<(payload: JwtPayload) => Promise<object>>;
+const findsUser = (): UserFromPayload => jest.fn(async (_payload: JwtPayload): Promise<object> => USER);
+
+function stubService(settings: JwtAuthSettings, userFromPayload: UserFromPayload) {
+  const verifier = new TokenVerifier(settings);
+  const service: Pick<JwtAuthService, 'decode' | 'userFromPayload'> = {
+    decode: (raw: string) => verifier.verify(raw),
+    userFromPayload,
+  };
+  return { service: service as unknown as JwtAuthService, userFromPayload };
 }
 
-const stubService = (user: object = { username: 'admin' }) => {
-  const userFromPayload = jest.fn(async (_payload: JwtPayload) => user);
-  return { service: { userFromPayload } as unknown as JwtAuthService, userFromPayload };
-};
-
-function strategyFor(options: JwtAuthModuleOptions, service = stubService().service): StrategyInternals {
-  return createJwtStrategy(resolveSettings(options), service) as StrategyInternals;
+function setup(options: Partial<JwtAuthModuleOptions> = {}, userFromPayload: UserFromPayload = findsUser()) {
+  const settings = resolveSettings({ secretKey: SECRET, ...options });
+  const stub = stubService(settings, userFromPayload);
+  const strategy = createJwtStrategy(settings, stub.service);
+  return { settings, strategy, userFromPayload: stub.userFromPayload };
 }
 
-/** What the strategy's key provider answers for this token. */
-function provideKey(strategy: StrategyInternals, token: unknown): Promise<{ error: unknown; key: unknown }> {
-  return new Promise((resolve) => {
-    strategy._secretOrKeyProvider({}, token, (error, key) => resolve({ error, key }));
+/**
+ * Runs authenticate() with mocked Passport actions and resolves once one of them has been
+ * called (then one more macrotask, so that a second, unexpected call would be seen too).
+ */
+async function authenticate(strategy: object, request: Request) {
+  const instance = strategy as unknown as StrategyUnderTest;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    settle = () => setImmediate(resolve);
   });
+  const actions = {
+    success: jest.fn((_user: object, _info?: unknown) => settle()),
+    fail: jest.fn((_challenge: unknown, _status?: number) => settle()),
+    error: jest.fn((_error: unknown) => settle()),
+  };
+  Object.assign(instance, actions);
+  instance.authenticate(request);
+  await settled;
+  return actions;
 }
 
-describe.each([
-  ['HS256', { secretKey: SECRET }, 'secret'],
-  ['RS256', { algorithm: 'RS256', privateKey: rsa.privateKey }, 'public'],
-  ['ES256', { algorithm: 'ES256', privateKey: ec.privateKey }, 'public'],
-] as ['HS256' | 'RS256' | 'ES256', JwtAuthModuleOptions, string][])(
-  'createJwtStrategy (%s): the key passport-jwt hands jsonwebtoken',
-  (alg, options, keyType) => {
-    it('is a KeyObject for a valid token', async () => {
-      const { error, key } = await provideKey(strategyFor(options), validToken(alg));
-      expect(error).toBeNull();
-      expect(key).toBeInstanceOf(KeyObject);
-      expect((key as KeyObject).type).toBe(keyType);
-    });
+/** The TokenRejectedError passed to fail(), asserting it is one. */
+function rejectionOf(fail: jest.Mock<(challenge: unknown, status?: number) => void>): TokenRejectedError {
+  expect(fail).toHaveBeenCalledTimes(1);
+  const [challenge, status] = fail.mock.calls[0];
+  expect(challenge).toBeInstanceOf(TokenRejectedError);
+  expect(status).toBe(401);
+  return challenge as TokenRejectedError;
+}
 
-    it('is the very KeyObject built at start-up (not rebuilt per request)', async () => {
-      const settings = resolveSettings(options);
-      const strategy = createJwtStrategy(settings, stubService().service) as StrategyInternals;
-      const first = await provideKey(strategy, validToken(alg));
-      const second = await provideKey(strategy, validToken(alg));
-      expect(first.key).toBe(settings.verifyingKey);
-      expect(second.key).toBe(settings.verifyingKey);
-    });
-  },
-);
-
-describe('createJwtStrategy: checks before the signature', () => {
-  it('a malformed token: the provider refuses with reason "decode" and no key', async () => {
-    const { error, key } = await provideKey(strategyFor({ secretKey: SECRET }), 'not-a-token');
-    expect(error).toBeInstanceOf(TokenRejectedError);
-    expect((error as TokenRejectedError).reason).toBe('decode');
-    expect(key).toBeUndefined();
+describe('createJwtStrategy: authenticate() with the token the guard left on the request', () => {
+  it('a valid token in the Authorization header: success(user), with the verified payload handed to userFromPayload', async () => {
+    const { strategy, userFromPayload } = setup();
+    const raw = token({ user_id: 1 });
+    const { success, fail, error } = await authenticate(strategy, { headers: { authorization: `JWT ${raw}` } });
+    expect(success).toHaveBeenCalledTimes(1);
+    expect(success).toHaveBeenCalledWith(USER);
+    expect(fail).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+    expect(userFromPayload).toHaveBeenCalledTimes(1);
+    const [payload] = userFromPayload.mock.calls[0];
+    expect(payload).toMatchObject({ username: 'admin', user_id: 1 });
+    expect(Object.isFrozen(payload)).toBe(true);
   });
 
-  it('a token of another algorithm: the provider refuses with reason "invalid"', async () => {
-    const { error } = await provideKey(strategyFor({ secretKey: SECRET }), validToken('RS256'));
-    expect((error as TokenRejectedError).reason).toBe('invalid');
+  it('a bad token: fail(TokenRejectedError "decode", 401), no user lookup', async () => {
+    const { strategy, userFromPayload } = setup();
+    const { success, fail, error } = await authenticate(strategy, { headers: { authorization: `JWT ${token()}x` } });
+    expect(rejectionOf(fail).reason).toBe('decode');
+    expect(success).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+    expect(userFromPayload).not.toHaveBeenCalled();
+  });
+
+  it('an expired token: fail(TokenRejectedError "expired", 401)', async () => {
+    const { strategy } = setup();
+    const expired = token({ exp: Math.floor(Date.now() / 1000) - 600 });
+    const { fail } = await authenticate(strategy, { headers: { authorization: `JWT ${expired}` } });
+    expect(rejectionOf(fail).reason).toBe('expired');
   });
 });
 
-describe('createJwtStrategy: registration and verify options', () => {
-  it('registers with Passport under the configured strategy name', () => {
-    const strategy = strategyFor({ secretKey: SECRET, strategyName: 'unit-jwt' });
-    const registry = passport as unknown as { _strategy(name: string): unknown };
+describe('createJwtStrategy: authenticate() reading the header itself (AuthGuard(name) used directly)', () => {
+  it('Authorization: JWT <token> (the default prefix): success(user)', async () => {
+    const { strategy } = setup();
+    const { success, fail } = await authenticate(strategy, { headers: { authorization: `JWT ${token()}` } });
+    expect(success).toHaveBeenCalledWith(USER);
+    expect(fail).not.toHaveBeenCalled();
+  });
+
+  it('the prefix is compared case-insensitively', async () => {
+    const { strategy } = setup();
+    const { success } = await authenticate(strategy, { headers: { authorization: `jwt ${token()}` } });
+    expect(success).toHaveBeenCalledWith(USER);
+  });
+
+  it('with authHeaderPrefix "Bearer": Authorization: Bearer <token> succeeds', async () => {
+    const { strategy } = setup({ authHeaderPrefix: 'Bearer' });
+    const { success, fail } = await authenticate(strategy, { headers: { authorization: `Bearer ${token()}` } });
+    expect(success).toHaveBeenCalledWith(USER);
+    expect(fail).not.toHaveBeenCalled();
+  });
+
+  it('with authHeaderPrefix "Bearer": Authorization: JWT <token> is not ours (no token: decode)', async () => {
+    const { strategy, userFromPayload } = setup({ authHeaderPrefix: 'Bearer' });
+    const { success, fail } = await authenticate(strategy, { headers: { authorization: `JWT ${token()}` } });
+    expect(rejectionOf(fail).reason).toBe('decode');
+    expect(success).not.toHaveBeenCalled();
+    expect(userFromPayload).not.toHaveBeenCalled();
+  });
+
+  it('no token at all (no Authorization header): fail(TokenRejectedError "decode", 401)', async () => {
+    const { strategy, userFromPayload } = setup();
+    const { success, fail, error } = await authenticate(strategy, { headers: {} });
+    expect(rejectionOf(fail).reason).toBe('decode');
+    expect(success).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+    expect(userFromPayload).not.toHaveBeenCalled();
+  });
+
+  it('a header with credentials containing spaces: fail(TokenRejectedError "decode", 401)', async () => {
+    const { strategy } = setup();
+    const { success, fail } = await authenticate(strategy, { headers: { authorization: `JWT ${token()} junk` } });
+    expect(rejectionOf(fail).reason).toBe('decode');
+    expect(success).not.toHaveBeenCalled();
+  });
+
+  it('a bad token in the header: fail(TokenRejectedError "decode", 401)', async () => {
+    const { strategy } = setup();
+    const { success, fail } = await authenticate(strategy, { headers: { authorization: 'JWT a.b.c' } });
+    expect(rejectionOf(fail).reason).toBe('decode');
+    expect(success).not.toHaveBeenCalled();
+  });
+});
+
+describe('createJwtStrategy: what userFromPayload decides', () => {
+  it('rejecting with TokenRejectedError("user_not_found"): fail(that very error, 401)', async () => {
+    const refusal = new TokenRejectedError('user_not_found');
+    const { strategy } = setup(
+      {},
+      jest.fn(async (_payload: JwtPayload): Promise<object> => {
+        throw refusal;
+      }),
+    );
+    const { success, fail, error } = await authenticate(strategy, { headers: { authorization: `JWT ${token()}` } });
+    expect(rejectionOf(fail)).toBe(refusal);
+    expect(success).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it('rejecting with a plain Error (the database is down): error(that error), not fail', async () => {
+    const outage = new Error('database down');
+    const { strategy } = setup(
+      {},
+      jest.fn(async (_payload: JwtPayload): Promise<object> => {
+        throw outage;
+      }),
+    );
+    const { success, fail, error } = await authenticate(strategy, { headers: { authorization: `JWT ${token()}` } });
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error).toHaveBeenCalledWith(outage);
+    expect(fail).not.toHaveBeenCalled();
+    expect(success).not.toHaveBeenCalled();
+  });
+
+  it('validate(payload) resolves to what userFromPayload gives', async () => {
+    const { strategy, userFromPayload } = setup();
+    const payload = { username: 'admin', exp: 2_000_000_000 };
+    await expect((strategy as StrategyUnderTest).validate(payload)).resolves.toBe(USER);
+    expect(userFromPayload).toHaveBeenCalledWith(payload);
+  });
+});
+
+describe('createJwtStrategy: registration with Passport', () => {
+  // passport._strategy(name) is Passport's private lookup (what authenticate(name) uses);
+  // it has no public equivalent, hence the narrow cast.
+  const registry = passport as unknown as { _strategy(name: string): unknown };
+
+  it('is registered under settings.strategyName, and the registered strategy is the returned instance', () => {
+    const { settings, strategy } = setup({ strategyName: 'unit-jwt' });
+    expect(settings.strategyName).toBe('unit-jwt');
     expect(registry._strategy('unit-jwt')).toBe(strategy);
   });
 
-  it('passes one algorithm, audience, issuer, expiration and leeway to jsonwebtoken', () => {
-    const strategy = strategyFor({
-      secretKey: SECRET,
-      audience: 'api',
-      issuer: 'me',
-      verifyExpiration: false,
-      leeway: 15,
-    });
-    expect(strategy._verifOpts).toMatchObject({
-      algorithms: ['HS256'],
-      audience: 'api',
-      issuer: 'me',
-      ignoreExpiration: true,
-      clockTolerance: 15,
-    });
-  });
-});
-
-describe('createJwtStrategy: validate(payload)', () => {
-  it('hands a payload that passes the claim checks to JwtAuthService.userFromPayload', async () => {
-    const { service, userFromPayload } = stubService({ username: 'admin', id: 1 });
-    const payload = { username: 'admin', exp: Math.floor(Date.now() / 1000) + 60 };
-    await expect(strategyFor({ secretKey: SECRET }, service).validate(payload)).resolves.toEqual({
-      username: 'admin',
-      id: 1,
-    });
-    expect(userFromPayload).toHaveBeenCalledWith(payload);
+  it('is registered under "jwt" by default', () => {
+    const { strategy } = setup();
+    expect(registry._strategy('jwt')).toBe(strategy);
   });
 
-  it('refuses a payload without exp (reason "invalid") before any user lookup', async () => {
-    const { service, userFromPayload } = stubService();
-    await expect(strategyFor({ secretKey: SECRET }, service).validate({ username: 'admin' })).rejects.toMatchObject({
-      reason: 'invalid',
-    });
-    expect(userFromPayload).not.toHaveBeenCalled();
+  it('is a passport-jwt Strategy (so AuthGuard(name) works as in the official recipe)', () => {
+    expect(setup().strategy).toBeInstanceOf(PassportJwtStrategy);
   });
 });

@@ -1,50 +1,48 @@
 import { PassportStrategy } from '@nestjs/passport';
-import { type SecretOrKeyProvider, Strategy } from 'passport-jwt';
-import { RAW_TOKEN } from '../constants.js';
+import { Strategy } from 'passport-jwt';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import type { JwtAuthService } from '../tokens/jwt-auth.service.js';
-import { checkClaims, checkTokenShape } from '../tokens/token-checks.js';
-import { verifyOptions } from '../tokens/jwt-options.js';
+import { TokenRejectedError } from '../tokens/token-error.js';
+import { parseAuthorizationHeader } from './authorization-header.js';
 
 /** Internal token of the Passport strategy instance (constructing it registers it with Passport). */
 export const JWT_AUTH_STRATEGY = Symbol('nest-rest-jwt:strategy');
 
-type RequestWithToken = { [RAW_TOKEN]?: string };
+type StrategyRequest = { headers?: { authorization?: string | string[] } };
 
 /**
- * The passport-jwt strategy, registered under the configured name. The guard has already read
- * the Authorization header (passport-jwt's extractor accepts `JWT <token> junk`), so the
- * extractor only picks up what the guard found. Built from a factory because the strategy name
- * is only known once the options are.
+ * The Passport strategy, a passport-jwt Strategy registered under the configured name, so that
+ * `AuthGuard(name)` works as in the official recipe. Verification is JwtAuthService's rather than
+ * jsonwebtoken's: the reference's order of checks, and cached verified tokens; the header is read
+ * strictly (passport-jwt's extractor accepts `JWT <token> junk`). JwtAuthGuard makes the same
+ * checks without the Passport round trip, which would double the cost of a guarded request.
  */
 export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthService): object {
-  const options = verifyOptions(settings);
-  // Runs before the signature check: PyJWT's order of checks, then the prebuilt key
-  // (passport-jwt's types say string or Buffer; jsonwebtoken takes a KeyObject).
-  const secretOrKeyProvider: SecretOrKeyProvider = (_request, rawToken, done) => {
-    try {
-      checkTokenShape(rawToken, settings);
-      done(null, settings.verifyingKey as unknown as Buffer);
-    } catch (error) {
-      done(error);
-    }
+  const tokenOf = (request: StrategyRequest): string | null => {
+    const header = parseAuthorizationHeader(request.headers?.authorization, settings.authHeaderPrefix);
+    return header.kind === 'token' ? header.token : null;
   };
   class JwtStrategy extends PassportStrategy(Strategy, settings.strategyName) {
     constructor() {
-      super({
-        jwtFromRequest: (request: RequestWithToken) => request[RAW_TOKEN] ?? null,
-        secretOrKeyProvider,
-        algorithms: options.algorithms,
-        audience: settings.audience,
-        issuer: settings.issuer,
-        ignoreExpiration: options.ignoreExpiration,
-        jsonWebTokenOptions: { clockTolerance: options.clockTolerance },
-      });
+      // passport-jwt's own checks are not used (see authenticate), but its options are required.
+      super({ jwtFromRequest: tokenOf, secretOrKey: settings.verifyingKey as unknown as Buffer });
+    }
+
+    override authenticate(request: StrategyRequest): void {
+      let payload: JwtPayload;
+      try {
+        payload = tokens.decode(tokenOf(request) as string);
+      } catch (error) {
+        return this.fail(error, 401);
+      }
+      this.validate(payload).then(
+        (user) => this.success(user),
+        (error: unknown) => (error instanceof TokenRejectedError ? this.fail(error, 401) : this.error(error as Error)),
+      );
     }
 
     async validate(payload: JwtPayload): Promise<object> {
-      checkClaims(payload, settings);
       return tokens.userFromPayload(payload);
     }
   }

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { JwtAuthModuleOptions } from '../settings/jwt-auth-options.interface.js';
 import { resolveSettings } from '../settings/jwt-auth-settings.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { TokenVerifier } from './token-verifier.js';
 import { JwtAuthService, nowSeconds, refreshExpired } from './jwt-auth.service.js';
 import { jwtModuleOptions } from './jwt-options.js';
 
@@ -25,7 +26,12 @@ class Users extends UserLookupService<User> {
 /** JwtAuthService wired by hand, as the module wires it, without a Nest app. */
 function serviceWith(options: Partial<JwtAuthModuleOptions> = {}): JwtAuthService<User> {
   const settings = resolveSettings({ secretKey: 'unit-test-secret-that-is-long-enough-for-hs256', ...options });
-  return new JwtAuthService<User>(settings, new JwtService(jwtModuleOptions(settings)), new Users());
+  return new JwtAuthService<User>(
+    settings,
+    new JwtService(jwtModuleOptions(settings)),
+    new TokenVerifier(settings),
+    new Users(),
+  );
 }
 
 const claimsOf = (token: string): Record<string, unknown> =>

@@ -1,0 +1,184 @@
+import { constants, createHmac, type KeyObject, timingSafeEqual, verify as verifySignature } from 'node:crypto';
+import type { JwtAlgorithm, JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { hasDuplicateKeys } from './duplicate-keys.js';
+import { TokenRejectedError } from './token-error.js';
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const HASHES = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
+
+/** Checks a signature over `header.payload`; built once per key. */
+type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
+
+/** Verified tokens kept for their lifetime, so a token seen again costs a Map lookup. */
+interface CachedToken {
+  payload: Readonly<JwtPayload>;
+}
+
+/**
+ * Verifies compact JWS tokens in PyJWT's order: shape, header and payload JSON objects, `alg`,
+ * signature, then the claims (iat, nbf, exp, iss, aud). Every refusal is a TokenRejectedError
+ * whose reason decides the message. Verified tokens are cached until they expire (bounded):
+ * a cache hit skips parsing and cryptography, never the time checks, and never what the
+ * caller checks after (the user).
+ */
+export class TokenVerifier {
+  private readonly checkSignature: SignatureCheck;
+  private readonly cache = new Map<string, CachedToken>();
+
+  constructor(
+    private readonly settings: JwtAuthSettings,
+    private readonly cacheSize = 10_000,
+  ) {
+    this.checkSignature = signatureCheck(settings.algorithm, settings.verifyingKey);
+  }
+
+  verify(token: unknown, now = Math.floor(Date.now() / 1000)): Readonly<JwtPayload> {
+    if (typeof token !== 'string') throw new TokenRejectedError('decode');
+    const cached = this.cache.get(token);
+    if (cached) {
+      try {
+        this.checkTimes(cached.payload, now);
+      } catch (error) {
+        this.cache.delete(token);
+        throw error;
+      }
+      return cached.payload;
+    }
+    const payload = this.verifyUncached(token, now);
+    this.remember(token, payload);
+    return payload;
+  }
+
+  private verifyUncached(token: string, now: number): Readonly<JwtPayload> {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) {
+      throw new TokenRejectedError('decode');
+    }
+    const header = parseJsonObject(parts[0]);
+    const payload = parseJsonObject(parts[1]);
+    if (header === undefined || payload === undefined) throw new TokenRejectedError('decode');
+    if (header.alg !== this.settings.algorithm) throw new TokenRejectedError('invalid');
+    // No JWS extension is understood here, so a token that makes one critical is refused (RFC 7515, 4.1.11).
+    if (header.crit !== undefined) throw new TokenRejectedError('invalid');
+    const signature = Buffer.from(parts[2], 'base64url');
+    // Only the canonical spelling: unused trailing bits would give one token many spellings,
+    // which defeats anything keyed on the token's text (block lists, caches).
+    if (
+      signature.length === 0 ||
+      signature.toString('base64url') !== parts[2] ||
+      !this.checkSignature(`${parts[0]}.${parts[1]}`, signature)
+    ) {
+      throw new TokenRejectedError('decode');
+    }
+    const claims = payload as JwtPayload;
+    if (claims.exp === undefined && this.settings.requireExpiration) throw new TokenRejectedError('invalid');
+    this.checkTimes(claims, now);
+    this.checkParties(claims);
+    return deepFreeze(claims);
+  }
+
+  /** iat, nbf and exp, as PyJWT checks them (expired when `exp < now - leeway`). */
+  private checkTimes(payload: JwtPayload, now: number): void {
+    const { leeway } = this.settings;
+    if (payload.iat !== undefined && (!isFiniteNumber(payload.iat) || payload.iat > now + leeway)) {
+      throw new TokenRejectedError('invalid');
+    }
+    if (payload.nbf !== undefined) {
+      if (!isFiniteNumber(payload.nbf)) throw new TokenRejectedError('decode');
+      if (payload.nbf > now + leeway) throw new TokenRejectedError('invalid');
+    }
+    if (payload.exp !== undefined) {
+      // A `1e400` exp parses as Infinity and would never expire.
+      if (!isFiniteNumber(payload.exp)) throw new TokenRejectedError('decode');
+      if (this.settings.verifyExpiration && payload.exp < now - leeway) throw new TokenRejectedError('expired');
+    }
+  }
+
+  /** iss and aud: required when configured; with no audience configured, `aud` is refused. */
+  private checkParties(payload: JwtPayload): void {
+    const { issuer, audience } = this.settings;
+    if (issuer !== undefined && payload.iss !== issuer) throw new TokenRejectedError('invalid');
+    if (audience === undefined) {
+      if (payload.aud !== undefined) throw new TokenRejectedError('invalid');
+    } else if (Array.isArray(payload.aud)) {
+      // PyJWT refuses a list with anything but strings in it, whatever else it holds.
+      if (!payload.aud.every((entry) => typeof entry === 'string') || !payload.aud.includes(audience)) {
+        throw new TokenRejectedError('invalid');
+      }
+    } else if (payload.aud !== audience) {
+      throw new TokenRejectedError('invalid');
+    }
+  }
+
+  private remember(token: string, payload: Readonly<JwtPayload>): void {
+    if (this.cacheSize <= 0) return;
+    if (this.cache.size >= this.cacheSize) {
+      // The oldest entry goes first (a Map iterates in insertion order).
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
+    this.cache.set(token, { payload });
+  }
+}
+
+function signatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
+  const check = rawSignatureCheck(algorithm, key);
+  return (input, signature) => {
+    try {
+      return check(input, signature);
+    } catch {
+      // A signature of the wrong size or encoding for the key: a bad signature, not a server error.
+      return false;
+    }
+  };
+}
+
+function rawSignatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
+  const hash = HASHES[algorithm.slice(2) as keyof typeof HASHES];
+  switch (algorithm.slice(0, 2)) {
+    case 'HS':
+      return (input, signature) => {
+        const expected = createHmac(hash, key).update(input).digest();
+        return expected.length === signature.length && timingSafeEqual(expected, signature);
+      };
+    case 'RS':
+      return (input, signature) => verifySignature(hash, Buffer.from(input), key, signature);
+    case 'PS':
+      return (input, signature) =>
+        verifySignature(
+          hash,
+          Buffer.from(input),
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+          signature,
+        );
+    default:
+      // ES*: JWS signatures are r||s (IEEE P1363), not DER.
+      return (input, signature) =>
+        verifySignature(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  }
+}
+
+/** A base64url segment as a JSON object, or undefined (not JSON, not an object, duplicate keys). */
+function parseJsonObject(segment: string): Record<string, unknown> | undefined {
+  const text = Buffer.from(segment, 'base64url').toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || hasDuplicateKeys(text)) return undefined;
+  return value as Record<string, unknown>;
+}
+
+/** Cached payloads are shared by every request that shows the token: nothing in them may change. */
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
+  }
+  return Object.freeze(value);
+}
+
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
