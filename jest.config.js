@@ -1,11 +1,14 @@
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Jest's node environment plus Node's own require, for @nestjs/throttler (see the file).
+  testEnvironment: '<rootDir>/test/support/jest-node-environment.js',
   roots: ['<rootDir>/lib', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^nest-rest-jwt$': '<rootDir>/lib/index.ts',
+    // @nestjs/throttler (CommonJS) requires ESM-only @nestjs/common: see the file.
+    '^@nestjs/throttler$': '<rootDir>/test/support/nestjs-throttler.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { join, resolve } from 'node:path';
+import { resolveSettings } from '../lib/settings/jwt-auth-settings.js';
 import { httpAdapterFromEnv } from '../sample/create-app.js';
 import { type EnvReader, SampleConfigError } from '../sample/env.js';
 import { jwtSettingsFromEnv } from '../sample/jwt-settings.js';
@@ -37,6 +38,8 @@ describe('sample: JWT settings from environment variables', () => {
         JWT_ISSUER: 'https://issuer.example',
         JWT_VERIFY_EXPIRATION: 'no',
         JWT_ERROR_FORMAT: 'drf',
+        LOGIN_THROTTLE_LIMIT: '5',
+        LOGIN_THROTTLE_TTL: '2m',
       }),
     );
     expect(generatedSecret).toBe(false);
@@ -52,6 +55,7 @@ describe('sample: JWT settings from environment variables', () => {
       issuer: 'https://issuer.example',
       verifyExpiration: false,
       errorFormat: 'drf',
+      loginThrottle: { limit: 5, ttl: '2m' },
     });
   });
 
@@ -71,6 +75,26 @@ describe('sample: JWT settings from environment variables', () => {
     ]) {
       expect(options[name as keyof typeof options]).toBeUndefined();
     }
+  });
+
+  it('limits logins to 10 attempts a minute per username unless LOGIN_THROTTLE_* say otherwise', () => {
+    const unset = jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, LOGIN_THROTTLE_TTL: '' })).options;
+    expect(resolveSettings(unset).loginThrottle).toMatchObject({ limit: 10, ttl: 60 });
+    const set = jwtSettingsFromEnv(
+      envOf({ JWT_SECRET_KEY: SECRET, LOGIN_THROTTLE_LIMIT: ' 3 ', LOGIN_THROTTLE_TTL: '30' }),
+    );
+    expect(resolveSettings(set.options).loginThrottle).toMatchObject({ limit: 3, ttl: 30 });
+  });
+
+  it.each(['ten', '0', '-1', '1.5', '1e3'])('refuses LOGIN_THROTTLE_LIMIT=%s, naming it', (value) => {
+    const error = errorOf(() => jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, LOGIN_THROTTLE_LIMIT: value })));
+    expect(error).toBeInstanceOf(SampleConfigError);
+    expect(error.message).toContain('LOGIN_THROTTLE_LIMIT');
+  });
+
+  it('leaves a bad LOGIN_THROTTLE_TTL to the library, which names its option at start-up', () => {
+    const { options } = jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, LOGIN_THROTTLE_TTL: 'soon' }));
+    expect(() => resolveSettings(options)).toThrow('option "loginThrottle.ttl"');
   });
 
   it('generates a random 64-byte secret when JWT_SECRET_KEY is missing, and says so', () => {

@@ -10,7 +10,9 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   405: 'Method Not Allowed',
+  413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
 };
 
 /** A failure with a single message: `{"detail": ...}` in DRF's format. */

@@ -3,7 +3,15 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { JWT_AUTH_ROUTE_PREFIX } from './route-prefix.js';
-import { isAcceptedContentType, MULTIPART_TYPE, parseMultipart, refusedContentTypes } from './request-body.js';
+import {
+  BODY_TOO_LARGE,
+  isAcceptedContentType,
+  MULTIPART_BODY_LIMIT,
+  MULTIPART_TYPE,
+  oversizedBodies,
+  parseMultipart,
+  refusedContentTypes,
+} from './request-body.js';
 import { TOKEN_ROUTES } from './token.controller.js';
 
 type PreParsingHook = (
@@ -23,7 +31,7 @@ interface FastifyLike {
   addContentTypeParser(
     type: string,
     parser: (
-      request: { headers: IncomingHttpHeaders },
+      request: { headers: IncomingHttpHeaders; raw: object },
       payload: Readable,
       done: (error: Error | null, body?: unknown) => void,
     ) => void,
@@ -31,19 +39,42 @@ interface FastifyLike {
   register(plugin: (fastify: FastifyLike) => Promise<void>): unknown;
   addHook(name: 'onRoute', hook: (this: FastifyLike, route: RouteOptions) => void): void;
   route(route: RouteOptions): void;
-  initialConfig: { ignoreTrailingSlash?: boolean; routerOptions?: { ignoreTrailingSlash?: boolean } };
+  initialConfig: {
+    ignoreTrailingSlash?: boolean;
+    routerOptions?: { ignoreTrailingSlash?: boolean };
+    bodyLimit?: number;
+  };
 }
+
+/** Raw requests to the token routes (marked by their preParsing hook). */
+const tokenRouteRequests = new WeakSet<object>();
 
 /**
  * A Fastify plugin that adds a multipart parser unless one is there: plugins load in
  * registration order, so @fastify/multipart registered by the app (or by Nest's adapter for
- * its upload interceptors) before `app.init()` has loaded by now and is left alone.
+ * its upload interceptors) before `app.init()` has loaded by now and is left alone. A body over
+ * the limits (the lower of MULTIPART_BODY_LIMIT and the app's `bodyLimit`) is a 413: the token
+ * endpoints answer it in the module's error format, other routes get Fastify's.
  */
 const addMultipartParser = Object.assign(
   async (fastify: FastifyLike) => {
     if (fastify.hasContentTypeParser(MULTIPART_TYPE)) return;
+    const maxBytes = Math.min(MULTIPART_BODY_LIMIT, fastify.initialConfig.bodyLimit ?? MULTIPART_BODY_LIMIT);
     fastify.addContentTypeParser(MULTIPART_TYPE, (request, payload, done) => {
-      parseMultipart(payload, request.headers).then((fields) => done(null, fields), done);
+      parseMultipart(payload, request.headers, maxBytes).then((fields) => {
+        if (fields !== BODY_TOO_LARGE) return done(null, fields);
+        if (!tokenRouteRequests.has(request.raw)) {
+          // Shaped as an http-errors error, which Nest answers as Fastify's own 413 (the same text).
+          const error = Object.assign(new Error('Request body is too large'), {
+            status: 413,
+            statusCode: 413,
+            expose: true,
+          });
+          return done(error);
+        }
+        oversizedBodies.add(request.raw);
+        done(null, {});
+      }, done);
     });
   },
   // Like fastify-plugin: register on the root context, so every route sees the parser.
@@ -57,6 +88,7 @@ const addMultipartParser = Object.assign(
  * module's words and error format, as it does for text/plain and on Express.
  */
 const shieldUnsupportedContentType: PreParsingHook = (request, _reply, payload, done) => {
+  tokenRouteRequests.add(request.raw);
   const contentType = request.headers['content-type'];
   if (contentType !== undefined && contentType.trim() !== '' && !isAcceptedContentType(contentType)) {
     refusedContentTypes.set(request.raw, contentType);

@@ -8,8 +8,20 @@ const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 export const MULTIPART_TYPE = 'multipart/form-data';
 
-/** Bounds for multipart bodies, which no adapter parses for us. */
+/**
+ * Bounds for multipart bodies, which no adapter parses for us. A body that reaches any of them
+ * (a field of 64 KiB or more, more than 20 parts, more than `MULTIPART_BODY_LIMIT` bytes) is
+ * refused with 413: a truncated or dropped field must never be read as a shorter login.
+ */
 const MULTIPART_LIMITS = { fields: 20, fieldSize: 64 * 1024, files: 0, parts: 20 };
+/** 1 MiB, Fastify's default `bodyLimit` (on Fastify, the app's `bodyLimit` when lower). */
+export const MULTIPART_BODY_LIMIT = 1024 * 1024;
+
+/** What parseMultipart gives for a body over the limits. */
+export const BODY_TOO_LARGE = Symbol('nest-rest-jwt:body-too-large');
+
+/** Raw requests whose multipart body Fastify's parser (FastifyCompat) found too large. */
+export const oversizedBodies = new WeakSet<object>();
 
 const ACCEPTED_TYPES: readonly string[] = [JSON_TYPE, FORM_TYPE, MULTIPART_TYPE];
 
@@ -29,7 +41,9 @@ export function isAcceptedContentType(contentType: string): boolean {
 export const refusedContentTypes = new WeakMap<object, string>();
 
 export type ReadBody =
-  { kind: 'data'; data: unknown; source: BodySource } | { kind: 'unsupported'; contentType: string };
+  | { kind: 'data'; data: unknown; source: BodySource }
+  | { kind: 'unsupported'; contentType: string }
+  | { kind: 'too-large' };
 
 interface AdapterRequest {
   headers: IncomingHttpHeaders;
@@ -46,6 +60,7 @@ interface AdapterRequest {
 export async function readRequestBody(request: AdapterRequest): Promise<ReadBody> {
   const refused = refusedContentTypes.get(request.raw ?? request);
   if (refused !== undefined) return { kind: 'unsupported', contentType: refused };
+  if (oversizedBodies.has(request.raw ?? request)) return { kind: 'too-large' };
   const contentType = request.headers['content-type'];
   if (contentType === undefined || contentType.trim() === '') {
     // No declared type: DRF treats the body as empty.
@@ -62,15 +77,29 @@ export async function readRequestBody(request: AdapterRequest): Promise<ReadBody
     // Unparsed: Express leaves multipart alone, and @fastify/multipart leaves the stream unread.
     const stream = request.raw ?? (request as unknown as Readable);
     const data = request.body !== undefined ? request.body : await parseMultipart(stream, request.headers);
+    if (data === BODY_TOO_LARGE) return { kind: 'too-large' };
     return { kind: 'data', data, source: 'form' };
   }
   return { kind: 'unsupported', contentType };
 }
 
-/** Collects the text fields of a multipart body; file parts are drained and ignored. */
-export function parseMultipart(stream: Readable, headers: IncomingHttpHeaders): Promise<Record<string, string[]>> {
+/**
+ * Collects the text fields of a multipart body; file parts are skipped. A body over the limits
+ * (see MULTIPART_LIMITS) gives BODY_TOO_LARGE; the rest of it is read and dropped, as Express's
+ * body parser does, so that the client gets the answer.
+ */
+export function parseMultipart(
+  stream: Readable,
+  headers: IncomingHttpHeaders,
+  maxBytes = MULTIPART_BODY_LIMIT,
+): Promise<Record<string, string[]> | typeof BODY_TOO_LARGE> {
   return new Promise((resolve) => {
     const fields: Record<string, string[]> = Object.create(null);
+    if (Number(headers['content-length']) > maxBytes) {
+      stream.resume();
+      resolve(BODY_TOO_LARGE);
+      return;
+    }
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers, limits: MULTIPART_LIMITS });
@@ -79,12 +108,26 @@ export function parseMultipart(stream: Readable, headers: IncomingHttpHeaders): 
       resolve(fields);
       return;
     }
-    parser.on('field', (name, value) => {
-      (fields[name] ??= []).push(value);
+    let overLimit = false;
+    let received = 0;
+    const count = (chunk: Buffer | string) => {
+      received += chunk.length;
+      if (received <= maxBytes) return;
+      stream.off('data', count);
+      stream.unpipe(parser);
+      stream.resume();
+      resolve(BODY_TOO_LARGE);
+    };
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated || info.nameTruncated) overLimit = true;
+      else (fields[name] ??= []).push(value);
     });
+    parser.on('fieldsLimit', () => (overLimit = true));
+    parser.on('partsLimit', () => (overLimit = true));
     parser.on('file', (_name, file) => file.resume());
-    parser.on('close', () => resolve(fields));
-    parser.on('error', () => resolve(fields));
+    parser.on('close', () => resolve(overLimit ? BODY_TOO_LARGE : fields));
+    parser.on('error', () => resolve(overLimit ? BODY_TOO_LARGE : fields));
+    stream.on('data', count);
     stream.pipe(parser);
   });
 }

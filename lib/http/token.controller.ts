@@ -12,6 +12,7 @@ import {
   Res,
   type Type,
 } from '@nestjs/common';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { Public } from '../auth/public.decorator.js';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { AnyRequest } from '../settings/jwt-auth-options.interface.js';
@@ -29,6 +30,8 @@ export const TOKEN_ROUTES = ['api-token-auth', 'api-token-refresh', 'api-token-v
 export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
+/** Not in the reference (Django answers a plain 400 for bodies over its limits): see the README. */
+export const BODY_TOO_LARGE_MESSAGE = 'Request body is too large.';
 
 const CREDENTIAL_FIELDS = [
   { name: 'username', trimWhitespace: true },
@@ -51,6 +54,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     constructor(
       @Inject(JWT_AUTH_SETTINGS) readonly settings: JwtAuthSettings,
       readonly tokens: JwtAuthService,
+      readonly loginThrottle: LoginThrottle,
     ) {}
 
     /** POST /api-token-auth/: username and password for a token. */
@@ -58,6 +62,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @HttpCode(HttpStatus.OK)
     async obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       const { username, password } = await this.readFields(request, reply, CREDENTIAL_FIELDS);
+      await this.loginThrottle.check(username, request, reply);
       const user = await this.tokens.authenticate(username, password);
       if (!user) throw nonFieldException(this.settings.errorFormat, INVALID_CREDENTIALS);
       return this.respond(this.tokens.issueToken(user), user, request);
@@ -120,6 +125,9 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       // Tokens must never be stored by a cache, whatever the outcome.
       setHeader(reply, 'Cache-Control', 'no-store');
       const body = await readRequestBody(request);
+      if (body.kind === 'too-large') {
+        throw detailException(this.settings.errorFormat, HttpStatus.PAYLOAD_TOO_LARGE, BODY_TOO_LARGE_MESSAGE);
+      }
       if (body.kind === 'unsupported') {
         throw detailException(
           this.settings.errorFormat,

@@ -1,4 +1,5 @@
 import type { ModuleMetadata } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { KeyObject } from 'node:crypto';
 import type { Duration } from './duration.js';
 
@@ -42,6 +43,25 @@ export type ErrorFormat = 'nest' | 'drf';
 export type KeyInput = string | Buffer | KeyObject;
 
 /**
+ * Limits on login attempts at `/api-token-auth/` (see the README, "Brute-force limits").
+ * Every attempt that names a username and a password counts, successful or not, before the
+ * user is looked up, so unknown usernames are limited exactly as known ones.
+ */
+export interface LoginThrottleOptions {
+  /** Attempts per username in each window (default 10); usernames count trimmed, NFKC-normalised, lower-cased. */
+  limit?: number;
+  /** The window (default 60 seconds); a blocked username or address waits this long. */
+  ttl?: Duration;
+  /** Attempts per client address in each window, whatever the usernames (default 100); false: no such limit. */
+  perAddressLimit?: number | false;
+  /**
+   * Where the counts are kept (default: an in-memory `ThrottlerStorageService` per app). Apps on
+   * several instances share one (Redis-backed, for instance); the module never clears it.
+   */
+  storage?: ThrottlerStorage;
+}
+
+/**
  * Everything nest-rest-jwt can be told, each named after the djangorestframework-jwt setting
  * it replaces (see the README's options table). Only a key is required.
  */
@@ -80,6 +100,11 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
   errorFormat?: ErrorFormat;
   /** The name the Passport strategy is registered under (default `'jwt'`). */
   strategyName?: string;
+  /**
+   * Not in the reference: limits on login attempts, on by default (10 a minute per username,
+   * 100 per client address); `false` turns them off, `true` or an object turns them on.
+   */
+  loginThrottle?: boolean | LoginThrottleOptions;
   /** JWT_PAYLOAD_HANDLER: the claims for a user. `defaults` is what the module would use. */
   payloadHandler?(user: TUser, defaults: JwtPayload): JwtPayload;
   /** JWT_RESPONSE_PAYLOAD_HANDLER: the success body (default `{ token }`). */

@@ -1,3 +1,4 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { parseDuration } from './duration.js';
 import {
@@ -7,6 +8,7 @@ import {
   type JwtAuthModuleOptions,
   type JwtPayload,
   type KeyInput,
+  type LoginThrottleOptions,
   SUPPORTED_ALGORITHMS,
 } from './jwt-auth-options.interface.js';
 
@@ -29,10 +31,24 @@ export interface JwtAuthSettings {
   includeTokenId: boolean;
   errorFormat: ErrorFormat;
   strategyName: string;
+  /** Login attempt limits (`ttl` in seconds); false when turned off. */
+  loginThrottle: LoginThrottleSettings | false;
   payloadHandler?: (user: object, defaults: JwtPayload) => JwtPayload;
   responsePayloadHandler?: (token: string, user: object, request: AnyRequest) => object;
   getUsernameFromPayload: (payload: JwtPayload) => unknown;
 }
+
+/** `loginThrottle` after validation: defaults applied, `ttl` in whole seconds. */
+export interface LoginThrottleSettings {
+  limit: number;
+  ttl: number;
+  perAddressLimit: number | false;
+  /** The app's storage; undefined: the module keeps an in-memory ThrottlerStorageService. */
+  storage?: ThrottlerStorage;
+}
+
+/** Login attempt limits by default: 10 a minute per username, 100 a minute per client address. */
+export const LOGIN_THROTTLE_DEFAULTS = { limit: 10, ttl: 60, perAddressLimit: 100 } as const;
 
 /** A start-up error in the module's options; the message names the option. */
 export class JwtAuthConfigError extends Error {
@@ -113,6 +129,7 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     includeTokenId: flag(options, 'includeTokenId', true),
     errorFormat,
     strategyName,
+    loginThrottle: loginThrottle(options.loginThrottle),
     payloadHandler: handler(options, 'payloadHandler'),
     responsePayloadHandler: handler(options, 'responsePayloadHandler'),
     getUsernameFromPayload: handler(options, 'getUsernameFromPayload') ?? ((payload: JwtPayload) => payload.username),
@@ -242,4 +259,48 @@ function handler<K extends 'payloadHandler' | 'responsePayloadHandler' | 'getUse
     throw new JwtAuthConfigError(name, 'must be a function');
   }
   return raw.bind(options) as JwtAuthSettings[K];
+}
+
+function loginThrottle(raw: JwtAuthModuleOptions['loginThrottle']): LoginThrottleSettings | false {
+  if (raw === false) return false;
+  if (raw === undefined || raw === true) return { ...LOGIN_THROTTLE_DEFAULTS };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new JwtAuthConfigError('loginThrottle', `must be false, true or an object (got ${JSON.stringify(raw)})`);
+  }
+  const options: LoginThrottleOptions = raw;
+  const limit = attemptCount('loginThrottle.limit', options.limit, LOGIN_THROTTLE_DEFAULTS.limit);
+  const perAddressLimit =
+    options.perAddressLimit === false
+      ? false
+      : attemptCount('loginThrottle.perAddressLimit', options.perAddressLimit, LOGIN_THROTTLE_DEFAULTS.perAddressLimit);
+  let ttl: number = LOGIN_THROTTLE_DEFAULTS.ttl;
+  if (options.ttl !== undefined) {
+    const seconds = parseDuration(options.ttl);
+    if (seconds === undefined || seconds < 1) {
+      throw new JwtAuthConfigError(
+        'loginThrottle.ttl',
+        `must be at least one second: a number of seconds or a string such as "1m" (got ${JSON.stringify(options.ttl)})`,
+      );
+    }
+    ttl = seconds;
+  }
+  const storage: unknown = options.storage;
+  if (
+    storage !== undefined &&
+    (storage === null || typeof storage !== 'object' || typeof (storage as ThrottlerStorage).increment !== 'function')
+  ) {
+    throw new JwtAuthConfigError(
+      'loginThrottle.storage',
+      'must be a ThrottlerStorage from @nestjs/throttler (an object with an increment() method)',
+    );
+  }
+  return { limit, ttl, perAddressLimit, storage: storage as ThrottlerStorage | undefined };
+}
+
+function attemptCount(name: string, raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 1) {
+    throw new JwtAuthConfigError(name, `must be a whole number of attempts, at least 1 (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
 }

@@ -47,11 +47,15 @@ export const OTHER_SECRET = 'another-secret-that-is-also-long-enough-for-hs256';
 
 export type TokenModuleOptions = JwtAuthModuleOptions<TestUser>;
 
-/** JwtAuthModule.forRoot with the test secret and the in-memory users. */
+/**
+ * JwtAuthModule.forRoot with the test secret and the in-memory users. The login limits are off
+ * (these tests log in hundreds of times): test/endpoints/login-throttle.e2e-spec.ts turns them on.
+ */
 export function tokenModule(options: TokenModuleOptions = {}): DynamicModule {
   return JwtAuthModule.forRoot({
     secretKey: SECRET,
     imports: [UsersModule],
+    loginThrottle: false,
     ...(options as JwtAuthModuleOptions),
   });
 }
