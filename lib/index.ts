@@ -23,6 +23,7 @@ export {
 } from './settings/jwt-auth-settings.js';
 export { parseDuration, type Duration } from './settings/duration.js';
 export { UserLookupService } from './users/user-lookup.service.js';
+export { TokenUser } from './users/token-user.js';
 export { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 export { Public } from './auth/public.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';

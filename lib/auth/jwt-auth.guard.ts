@@ -57,7 +57,7 @@ export class JwtAuthGuard implements CanActivate {
     if (header.kind === 'absent') throw this.refuse(context, NOT_PROVIDED);
     if (header.kind === 'invalid') throw this.refuse(context, header.message);
     try {
-      request.user = await this.tokens.userFromPayload(this.tokens.decode(header.token));
+      request.user = await this.tokens.authenticateToken(header.token);
     } catch (error) {
       if (error instanceof TokenRejectedError) throw this.refuse(context, GUARD_MESSAGES[error.reason]);
       throw error;

@@ -98,6 +98,18 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
   includeTokenId?: boolean;
   /** Error bodies: `'nest'` (default) or `'drf'` (djangorestframework's, byte for byte). */
   errorFormat?: ErrorFormat;
+  /**
+   * Not in the reference: keep the users JwtAuthGuard looked up for this long (default 0: every
+   * guarded request asks UserLookupService). Trade-off: a user deactivated or deleted meanwhile
+   * keeps access for up to this long. The endpoints always look users up.
+   */
+  userCacheTtl?: Duration;
+  /**
+   * Not in the reference (simplejwt's stateless authentication): JwtAuthGuard builds a
+   * `TokenUser` from the token's claims and never looks the user up (default false). Trade-off:
+   * a user deactivated or deleted after issue keeps access until the token expires.
+   */
+  stateless?: boolean;
   /** The name the Passport strategy is registered under (default `'jwt'`). */
   strategyName?: string;
   /**

@@ -42,6 +42,8 @@ describe('resolveSettings: defaults', () => {
       includeTokenId: true,
       errorFormat: 'nest',
       strategyName: 'jwt',
+      userCacheTtl: 0,
+      stateless: false,
     });
   });
 
@@ -195,6 +197,9 @@ describe('resolveSettings: each validation error names its option', () => {
     ['authHeaderPrefix ""', { secretKey: SECRET, authHeaderPrefix: '' }, 'authHeaderPrefix'],
     ['authHeaderPrefix with a space', { secretKey: SECRET, authHeaderPrefix: 'My JWT' }, 'authHeaderPrefix'],
     ['strategyName ""', { secretKey: SECRET, strategyName: '' }, 'strategyName'],
+    ['a negative userCacheTtl', { secretKey: SECRET, userCacheTtl: -5 }, 'userCacheTtl'],
+    ['userCacheTtl "often"', { secretKey: SECRET, userCacheTtl: 'often' }, 'userCacheTtl'],
+    ['stateless "yes"', bad({ secretKey: SECRET, stateless: 'yes' }), 'stateless'],
     ['audience ""', { secretKey: SECRET, audience: '' }, 'audience'],
     ['issuer a number', bad({ secretKey: SECRET, issuer: 42 }), 'issuer'],
     ['payloadHandler not a function', bad({ secretKey: SECRET, payloadHandler: 'x' }), 'payloadHandler'],

@@ -31,6 +31,9 @@ export interface JwtAuthSettings {
   includeTokenId: boolean;
   errorFormat: ErrorFormat;
   strategyName: string;
+  /** Seconds the guard keeps a looked-up user (0: never). */
+  userCacheTtl: number;
+  stateless: boolean;
   /** Login attempt limits (`ttl` in seconds); false when turned off. */
   loginThrottle: LoginThrottleSettings | false;
   payloadHandler?: (user: object, defaults: JwtPayload) => JwtPayload;
@@ -129,6 +132,8 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     includeTokenId: flag(options, 'includeTokenId', true),
     errorFormat,
     strategyName,
+    userCacheTtl: duration(options, 'userCacheTtl', 0),
+    stateless: flag(options, 'stateless', false),
     loginThrottle: loginThrottle(options.loginThrottle),
     payloadHandler: handler(options, 'payloadHandler'),
     responsePayloadHandler: handler(options, 'responsePayloadHandler'),

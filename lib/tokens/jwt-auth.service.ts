@@ -4,6 +4,8 @@ import { JwtService } from '@nestjs/jwt';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { TokenUser } from '../users/token-user.js';
+import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
 import { TokenRejectedError } from './token-error.js';
 import { isFiniteNumber, TokenVerifier } from './token-verifier.js';
@@ -22,12 +24,16 @@ export interface IssuedToken<TUser extends object = object> {
  */
 @Injectable()
 export class JwtAuthService<TUser extends object = object> {
+  private readonly userCache?: UserCache<TUser>;
+
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
     @Inject(JWT_AUTH_JWT_SERVICE) private readonly jwt: JwtService,
     private readonly verifier: TokenVerifier,
     private readonly users: UserLookupService<TUser>,
-  ) {}
+  ) {
+    if (settings.userCacheTtl > 0) this.userCache = new UserCache(settings.userCacheTtl);
+  }
 
   /** The user for these credentials, or null: unknown, wrong password and inactive alike. */
   async authenticate(username: string, password: string): Promise<TUser | null> {
@@ -81,14 +87,33 @@ export class JwtAuthService<TUser extends object = object> {
     return this.verifier.verify(token);
   }
 
+  /**
+   * What JwtAuthGuard does with a token: verify it, then the user it names, through the user
+   * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
+   */
+  async authenticateToken(token: string): Promise<TUser | TokenUser> {
+    const payload = this.decode(token);
+    const username = this.usernameIn(payload);
+    if (this.settings.stateless) return new TokenUser(username, payload);
+    const cached = this.userCache?.get(username);
+    if (cached !== undefined) return cached;
+    const user = await this.userFromPayload(payload);
+    this.userCache?.set(username, user);
+    return user;
+  }
+
   /** The active user a verified payload names (upstream's `_check_user`). */
   async userFromPayload(payload: JwtPayload): Promise<TUser> {
-    const username = this.settings.getUsernameFromPayload(payload);
-    if (typeof username !== 'string' || username === '') throw new TokenRejectedError('payload');
-    const user = await this.users.findByUsername(username);
+    const user = await this.users.findByUsername(this.usernameIn(payload));
     if (!user) throw new TokenRejectedError('user_not_found');
     if (!this.users.isActive(user)) throw new TokenRejectedError('user_inactive');
     return user;
+  }
+
+  private usernameIn(payload: JwtPayload): string {
+    const username = this.settings.getUsernameFromPayload(payload);
+    if (typeof username !== 'string' || username === '') throw new TokenRejectedError('payload');
+    return username;
   }
 
   /** What `/api-token-verify/` checks: the token and its user. Returns the same token. */
