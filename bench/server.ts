@@ -1,0 +1,215 @@
+// One benchmark server: `node dist-bench/bench/server.js <adapter> <case>`, forked by the runner.
+// It answers the runner's IPC messages with its own CPU time and memory, so the runner measures
+// this process alone while autocannon loads it from the runner's process.
+import 'reflect-metadata';
+import {
+  type CanActivate,
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  type Type,
+  UseGuards,
+  type DynamicModule,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JwtService } from '@nestjs/jwt';
+import { createSecretKey, generateKeyPairSync, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { JwtAuthGuard, JwtAuthModule, type JwtAlgorithm, JwtAuthService, UserLookupService } from '../lib/index.js';
+import type { AdapterName, CaseName, ServerMessage } from './cases.js';
+
+const [adapterName, caseName] = process.argv.slice(2) as [AdapterName, CaseName];
+const SECRET = randomBytes(48).toString('base64url');
+const pbkdf2Async = promisify(pbkdf2);
+
+interface BenchUser {
+  id: number;
+  username: string;
+  email: string;
+  salt: Buffer;
+  hash: Buffer;
+  iterations: number;
+}
+
+/** A user store in memory: the benchmark measures the module, not a database. */
+@Injectable()
+class BenchUsers extends UserLookupService<BenchUser> {
+  static iterations = 1000;
+  private readonly users = new Map<string, BenchUser>();
+  ready: Promise<void>;
+
+  constructor() {
+    super();
+    const salt = randomBytes(16);
+    const iterations = BenchUsers.iterations;
+    this.ready = pbkdf2Async('abc123', salt, iterations, 32, 'sha256').then((hash) => {
+      this.users.set('admin', { id: 1, username: 'admin', email: 'admin@example.com', salt, hash, iterations });
+    });
+  }
+
+  async findByUsername(username: string) {
+    return this.users.get(username);
+  }
+
+  async verifyPassword(user: BenchUser, password: string) {
+    const hash = await pbkdf2Async(password, user.salt, user.iterations, 32, 'sha256');
+    return timingSafeEqual(hash, user.hash);
+  }
+}
+
+@Module({
+  providers: [BenchUsers, { provide: UserLookupService, useExisting: BenchUsers }],
+  exports: [UserLookupService, BenchUsers],
+})
+class UsersModule {}
+
+@Injectable()
+class NoopGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+function benchController(guard?: Type<CanActivate>): Type<unknown> {
+  @Controller()
+  class BenchController {
+    @Get('bench')
+    @UseGuards(...(guard ? [guard] : []))
+    get() {
+      return { ok: true };
+    }
+  }
+  return BenchController;
+}
+
+/** The official Nest recipe (docs.nestjs.com/recipes/passport): passport-jwt, Bearer, secretOrKey. */
+function recipeModule(secretOrKey: string | ReturnType<typeof createSecretKey>): DynamicModule {
+  @Injectable()
+  class RecipeJwtStrategy extends PassportStrategy(Strategy, 'recipe-jwt') {
+    constructor() {
+      super({
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        ignoreExpiration: false,
+        secretOrKey: secretOrKey as string,
+      });
+    }
+    validate(payload: { user_id: number; username: string }) {
+      return { userId: payload.user_id, username: payload.username };
+    }
+  }
+  @Injectable()
+  class RecipeGuard extends AuthGuard('recipe-jwt') {}
+  @Module({
+    imports: [PassportModule],
+    providers: [RecipeJwtStrategy, RecipeGuard],
+    controllers: [benchController(RecipeGuard)],
+  })
+  class RecipeModule {}
+  return { module: RecipeModule };
+}
+
+function oursModule(algorithm: JwtAlgorithm, withController = false): DynamicModule {
+  const keys =
+    algorithm === 'HS256'
+      ? { secretKey: SECRET }
+      : {
+          privateKey: (algorithm === 'RS256'
+            ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+            : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          ).privateKey,
+        };
+  @Module({
+    imports: [
+      UsersModule,
+      JwtAuthModule.forRoot({
+        ...keys,
+        algorithm,
+        expirationDelta: '1h',
+        imports: [UsersModule],
+        controller: withController,
+        loginThrottle: false,
+      }),
+    ],
+    controllers: withController ? [] : [benchController(JwtAuthGuard)],
+  })
+  class OursModule {}
+  return { module: OursModule };
+}
+
+function appModule(): DynamicModule {
+  switch (caseName) {
+    case 'open':
+    case 'noop-guard': {
+      @Module({
+        controllers: [benchController(caseName === 'noop-guard' ? NoopGuard : undefined)],
+        providers: [NoopGuard],
+      })
+      class OpenModule {}
+      return { module: OpenModule };
+    }
+    case 'ours-hs256':
+      return oursModule('HS256');
+    case 'ours-rs256':
+      return oursModule('RS256');
+    case 'ours-es256':
+      return oursModule('ES256');
+    case 'recipe-string':
+      return recipeModule(SECRET);
+    case 'recipe-keyobject':
+      return recipeModule(createSecretKey(Buffer.from(SECRET)));
+    case 'login-cheap':
+    case 'login-realistic':
+      BenchUsers.iterations = caseName === 'login-cheap' ? 1000 : 1_200_000;
+      return oursModule('HS256', true);
+  }
+}
+
+async function main(): Promise<void> {
+  const app =
+    adapterName === 'fastify'
+      ? await NestFactory.create<NestFastifyApplication>(appModule(), new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(appModule(), new ExpressAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const port = Number(new URL(await app.getUrl()).port);
+  const headers: Record<string, string> = {};
+  let ready: ServerMessage & { type: 'ready' } = { type: 'ready', port, headers, method: 'GET', path: '/bench' };
+  if (caseName.startsWith('ours-')) {
+    await app.get(BenchUsers).ready;
+    const token = app.get(JwtAuthService).issueToken((await app.get(BenchUsers).findByUsername('admin'))!);
+    headers.authorization = `JWT ${token}`;
+  } else if (caseName.startsWith('recipe-')) {
+    const token = new JwtService({ secret: SECRET }).sign({ user_id: 1, username: 'admin' }, { expiresIn: 3600 });
+    headers.authorization = `Bearer ${token}`;
+  } else if (caseName.startsWith('login-')) {
+    await app.get(BenchUsers).ready;
+    headers['content-type'] = 'application/json';
+    ready = {
+      ...ready,
+      method: 'POST',
+      path: '/api-token-auth/',
+      body: JSON.stringify({ username: 'admin', password: 'abc123' }),
+    };
+  }
+  process.on('message', (message: string) => {
+    if (message === 'usage') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({
+        type: 'usage',
+        cpuMicros: user + system,
+        rss: process.memoryUsage().rss,
+      } satisfies ServerMessage);
+    } else if (message === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+    } else if (message === 'exit') {
+      void app.close().then(() => process.exit(0));
+    }
+  });
+  process.send?.(ready);
+}
+
+void main();
