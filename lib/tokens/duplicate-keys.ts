@@ -12,7 +12,9 @@ export function hasDuplicateKeys(json: string): boolean {
       const end = stringEnd(json, i);
       const current = keySets[keySets.length - 1];
       if (expectingKey && current) {
-        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        // Unescaped keys (nearly all) are compared as written; escaped ones once decoded.
+        const raw = json.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (current.has(key)) return true;
         current.add(key);
         expectingKey = false;

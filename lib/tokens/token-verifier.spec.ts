@@ -687,3 +687,26 @@ describe('isFiniteNumber', () => {
     ]);
   });
 });
+
+describe('TokenVerifier: the parsed-header cache', () => {
+  /** Known header segments: private state, read through a narrow cast (no public accessor exists). */
+  const headersOf = (verifier: TokenVerifier) => (verifier as unknown as { headers: Map<string, unknown> }).headers;
+
+  it('keeps only headers of verified tokens, so forged ones cannot crowd the genuine one out', () => {
+    const verifier = verifierWith();
+    for (let i = 0; i < 20; i++) {
+      const forged = hs256(live(), { alg: 'HS256', typ: 'JWT', n: i }, Buffer.alloc(32, i));
+      expect(reasonOf(() => verifier.verify(forged, NOW))).toBe('decode');
+    }
+    expect(headersOf(verifier).size).toBe(0);
+    expect(reasonOf(() => verifier.verify(hs256(live()), NOW))).toBe('no error');
+    expect([...headersOf(verifier).keys()]).toEqual([hs256(live()).split('.')[0]]);
+  });
+
+  it('gives a known header the same answers as a new one', () => {
+    const verifier = verifierWith();
+    expect(reasonOf(() => verifier.verify(hs256(live()), NOW))).toBe('no error');
+    expect(reasonOf(() => verifier.verify(hs256(live({ exp: NOW - 10 })), NOW))).toBe('expired');
+    expect(reasonOf(() => verifier.verify(hs256(live(), undefined, Buffer.alloc(32)), NOW))).toBe('decode');
+  });
+});

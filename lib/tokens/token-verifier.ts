@@ -25,6 +25,7 @@ interface CachedToken {
 export class TokenVerifier {
   private readonly checkSignature: SignatureCheck;
   private readonly cache = new Map<string, CachedToken>();
+  private readonly headers = new Map<string, Readonly<Record<string, unknown>>>();
 
   constructor(
     private readonly settings: JwtAuthSettings,
@@ -52,11 +53,10 @@ export class TokenVerifier {
 
   private verifyUncached(token: string, now: number): Readonly<JwtPayload> {
     const parts = token.split('.');
-    if (parts.length !== 3 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) {
-      throw new TokenRejectedError('decode');
-    }
-    const header = parseJsonObject(parts[0]);
-    const payload = parseJsonObject(parts[1]);
+    if (parts.length !== 3) throw new TokenRejectedError('decode');
+    const header = this.header(parts[0]);
+    // The signature segment is not pattern-checked: it must match its canonical spelling below.
+    const payload = BASE64URL.test(parts[1]) ? parseJsonObject(parts[1]) : undefined;
     if (header === undefined || payload === undefined) throw new TokenRejectedError('decode');
     if (header.alg !== this.settings.algorithm) throw new TokenRejectedError('invalid');
     // No JWS extension is understood here, so a token that makes one critical is refused (RFC 7515, 4.1.11).
@@ -71,6 +71,7 @@ export class TokenVerifier {
     ) {
       throw new TokenRejectedError('decode');
     }
+    if (!this.headers.has(parts[0]) && this.headers.size < 16) this.headers.set(parts[0], Object.freeze(header));
     const claims = payload as JwtPayload;
     if (claims.exp === undefined && this.settings.requireExpiration) throw new TokenRejectedError('invalid');
     this.checkTimes(claims, now);
@@ -109,6 +110,16 @@ export class TokenVerifier {
     } else if (payload.aud !== audience) {
       throw new TokenRejectedError('invalid');
     }
+  }
+
+  /**
+   * Header segments repeat (one per key and algorithm), so parsed ones are kept: only those of
+   * verified tokens, so that forged headers cannot crowd the genuine ones out.
+   */
+  private header(segment: string): Readonly<Record<string, unknown>> | undefined {
+    const known = this.headers.get(segment);
+    if (known !== undefined) return known;
+    return BASE64URL.test(segment) ? parseJsonObject(segment) : undefined;
   }
 
   private remember(token: string, payload: Readonly<JwtPayload>): void {
