@@ -11,10 +11,10 @@ export function renderChart(results: Results, labels: Record<string, string>): s
   const labelWidth = 260;
   const plotWidth = 420;
   const groupHeight = cases.length * (barHeight + 4) + 30;
-  const height = adapters.length * groupHeight + 40;
+  const height = adapters.length * groupHeight + 50;
   const rows: string[] = [];
   adapters.forEach((adapter, g) => {
-    const top = 40 + g * groupHeight;
+    const top = 50 + g * groupHeight;
     rows.push(`<text x="10" y="${top - 8}" font-weight="bold">${escape(adapter)}</text>`);
     cases.forEach((name, i) => {
       const value = results[adapter][name].medianMicros;
@@ -24,7 +24,7 @@ export function renderChart(results: Results, labels: Record<string, string>): s
       rows.push(
         `<text x="${labelWidth - 8}" y="${y + 13}" text-anchor="end">${escape(labels[name] ?? name)}</text>`,
         `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight}" fill="${ours ? '#2b7bb9' : '#9aa5b1'}"/>`,
-        `<text x="${labelWidth + width + 6}" y="${y + 13}">${value.toFixed(1)} µs</text>`,
+        `<text x="${(labelWidth + width + 6).toFixed(1)}" y="${y + 13}">${value.toFixed(1)} µs</text>`,
       );
     });
   });

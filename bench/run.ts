@@ -22,7 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const REQUESTS = env('BENCH_REQUESTS', 10_000);
-const ROUNDS = env('BENCH_ROUNDS', 5);
+const ROUNDS = env('BENCH_ROUNDS', 9);
 const LOGIN_REQUESTS = env('BENCH_LOGIN_REQUESTS', 20);
 const MEMORY_REQUESTS = env('BENCH_MEMORY_REQUESTS', 1_000_000);
 const CONNECTIONS = 10;
@@ -100,8 +100,12 @@ async function measureCases(
   try {
     for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
     for (let round = 0; round < rounds; round++) {
-      // Alternate the cases inside each round, so that noise hits them all alike.
-      for (let i = 0; i < servers.length; i++) samples[i].push(await cpuPerRequest(servers[i], amount, connections));
+      // Alternate the cases inside each round, starting each round one case further on, so
+      // that drifting load hits them all alike.
+      for (let k = 0; k < servers.length; k++) {
+        const i = (round + k) % servers.length;
+        samples[i].push(await cpuPerRequest(servers[i], amount, connections));
+      }
     }
   } finally {
     await stop(servers);
@@ -163,10 +167,16 @@ async function main(): Promise<void> {
 
   const ratios: Record<string, Record<string, number>> = {};
   for (const adapter of ADAPTERS) {
-    const m = (name: CaseName) => http[adapter][name].medianMicros;
+    // The median of the ratios within each round: a round's cases ran seconds apart, under
+    // the same load, so their ratio is steadier than a ratio of medians.
+    const ratio = (a: CaseName, b: CaseName) =>
+      round2(median(http[adapter][a].samples.map((value, round) => value / http[adapter][b].samples[round])));
     ratios[adapter] = {
-      'ours-hs256 / noop-guard': round2(m('ours-hs256') / m('noop-guard')),
-      'recipe-string / ours-hs256': round2(m('recipe-string') / m('ours-hs256')),
+      'ours-hs256 / noop-guard': ratio('ours-hs256', 'noop-guard'),
+      'ours-rs256 / noop-guard': ratio('ours-rs256', 'noop-guard'),
+      'ours-es256 / noop-guard': ratio('ours-es256', 'noop-guard'),
+      'recipe-string / ours-hs256': ratio('recipe-string', 'ours-hs256'),
+      'recipe-keyobject / ours-hs256': ratio('recipe-keyobject', 'ours-hs256'),
     };
   }
   results.ratios = ratios;
