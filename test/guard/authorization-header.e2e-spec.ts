@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { ERROR_FORMATS, expectRefusal } from '../support/refusals.js';
 import { adminClaims, signHs } from '../support/tokens.js';
 
@@ -11,18 +11,11 @@ const WITH_SPACES = 'Invalid Authorization header. Credentials string should not
 
 describe.each(ADAPTERS)('JwtAuthGuard reads the Authorization header (%s)', (adapter) => {
   describe.each(ERROR_FORMATS)('errorFormat %s', (errorFormat) => {
-    let t: TestApp;
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat, imports: [UsersModule] }));
     const get = (authorization?: string) => {
       const req = request(t.server).get('/protected-url');
       return authorization === undefined ? req : req.set('Authorization', authorization);
     };
-
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat, imports: [UsersModule] }));
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
 
     it('refuses a request with no Authorization header: credentials were not provided', async () => {
       expectRefusal(await get(), NOT_PROVIDED, errorFormat);
@@ -118,21 +111,14 @@ describe.each(ADAPTERS)('JwtAuthGuard reads the Authorization header (%s)', (ada
   });
 
   describe('authHeaderPrefix "Bearer"', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({
-          secretKey: SECRET,
-          authHeaderPrefix: 'Bearer',
-          errorFormat: 'drf',
-          imports: [UsersModule],
-        }),
-      );
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({
+        secretKey: SECRET,
+        authHeaderPrefix: 'Bearer',
+        errorFormat: 'drf',
+        imports: [UsersModule],
+      }),
+    );
 
     it('accepts "Bearer <token>"', async () => {
       const response = await request(t.server)

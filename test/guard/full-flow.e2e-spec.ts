@@ -1,26 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { ERROR_FORMATS, expectRefusal } from '../support/refusals.js';
 import { payloadOf } from '../support/tokens.js';
 
 describe.each(ADAPTERS)('Full flow: a token from the endpoints opens the guard (%s)', (adapter) => {
   describe.each(ERROR_FORMATS)('errorFormat %s', (errorFormat) => {
-    let t: TestApp;
-
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, allowRefresh: true, errorFormat, imports: [UsersModule] }),
-      );
-    });
-    afterEach(() => {
-      t.users.reset();
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(
+      adapter,
+      () => JwtAuthModule.forRoot({ secretKey: SECRET, allowRefresh: true, errorFormat, imports: [UsersModule] }),
+      { resetUsers: true },
+    );
 
     async function login(username: string, password: string): Promise<string> {
       const response = await request(t.server).post('/api-token-auth/').send({ username, password });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 
@@ -10,17 +10,10 @@ const INCORRECT = 'Incorrect authentication credentials.';
 
 /** One app per describe block, closed before the next starts (Passport's registry is global). */
 function withApp(adapter: (typeof ADAPTERS)[number], options: JwtAuthModuleOptions) {
-  const holder: { t?: TestApp } = {};
-  beforeAll(async () => {
-    holder.t = await startApp(
-      adapter,
-      JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', ...options, imports: [UsersModule] }),
-    );
-  });
-  afterAll(async () => {
-    await holder.t?.close();
-  });
-  return (token: string) => request(holder.t!.server).get('/protected-url').set('Authorization', `JWT ${token}`);
+  const t = useApp(adapter, () =>
+    JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', ...options, imports: [UsersModule] }),
+  );
+  return (token: string) => request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`);
 }
 
 describe.each(ADAPTERS)('JwtAuthGuard honours the verification options (%s)', (adapter) => {

@@ -2,7 +2,7 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { JwtAuthModule } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { adminClaims, b64url, now, signHs } from '../support/tokens.js';
 
 /** Sends GET /protected-url with every Authorization value as its own header line. */
@@ -26,17 +26,14 @@ function signRaw(headerJson: string, payloadJson: string): string {
 }
 
 describe.each(ADAPTERS)('guard hardening beyond the reference (%s)', (adapter) => {
-  let t: TestApp;
+  const t = useApp(adapter, () =>
+    JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', imports: [UsersModule] }),
+  );
   let server: Server;
   beforeAll(async () => {
-    t = await startApp(
-      adapter,
-      JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', imports: [UsersModule] }),
-    );
     server = t.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
-  afterAll(() => t.close());
 
   it('refuses two Authorization headers even when the first is valid', async () => {
     const valid = `JWT ${signHs(adminClaims())}`;

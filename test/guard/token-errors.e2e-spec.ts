@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { ERROR_FORMATS, expectRefusal } from '../support/refusals.js';
 import { adminClaims, b64url, now, signHs } from '../support/tokens.js';
 
@@ -23,18 +23,10 @@ function withSignature(token: string, signature: string): string {
 
 describe.each(ADAPTERS)('JwtAuthGuard judges the token (%s)', (adapter) => {
   describe.each(ERROR_FORMATS)('errorFormat %s', (errorFormat) => {
-    let t: TestApp;
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat, imports: [UsersModule] }), {
+      resetUsers: true,
+    });
     const send = (token: string) => request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`);
-
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat, imports: [UsersModule] }));
-    });
-    afterEach(() => {
-      t.users.reset();
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
 
     it('accepts a valid token: 200 and the user injected by @CurrentUser()', async () => {
       const response = await send(signHs(adminClaims()));

@@ -1,22 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { JwtAuthModule } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { adminClaims, signHs } from '../support/tokens.js';
 
-const guarded = (t: TestApp, token: string) =>
+const guarded = (t: LiveTestApp, token: string) =>
   request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`);
 
 describe.each(ADAPTERS)('how the guard finds the user (%s)', (adapter) => {
   describe('userCacheTtl: 1 (seconds)', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', userCacheTtl: 1, imports: [UsersModule] }),
-      );
-    });
-    afterAll(() => t.close());
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', userCacheTtl: 1, imports: [UsersModule] }),
+    );
 
     it('keeps serving a cached user deactivated meanwhile, until the ttl passes (the documented trade-off)', async () => {
       const token = signHs(adminClaims());
@@ -40,14 +35,9 @@ describe.each(ADAPTERS)('how the guard finds the user (%s)', (adapter) => {
   });
 
   describe('default: no user cache', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', imports: [UsersModule] }),
-      );
-    });
-    afterAll(() => t.close());
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', imports: [UsersModule] }),
+    );
 
     it('refuses a user deactivated between two requests', async () => {
       const token = signHs(adminClaims());
@@ -58,14 +48,9 @@ describe.each(ADAPTERS)('how the guard finds the user (%s)', (adapter) => {
   });
 
   describe('stateless: true', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', stateless: true, imports: [UsersModule] }),
-      );
-    });
-    afterAll(() => t.close());
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({ secretKey: SECRET, errorFormat: 'drf', stateless: true, imports: [UsersModule] }),
+    );
 
     it('builds the user from the claims: a user the store never had is let in (the documented trade-off)', async () => {
       const response = await guarded(t, signHs(adminClaims({ username: 'ghost', user_id: 99 })));

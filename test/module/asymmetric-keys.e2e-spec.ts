@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, type KeyObject, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import request from 'supertest';
 import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
-import { ADAPTERS, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, b64url, payloadOf, signHs } from '../support/tokens.js';
 
@@ -67,13 +67,7 @@ const CONFIGURATIONS: [string, 'RS256' | 'ES256', JwtAuthModuleOptions, KeyObjec
 
 describe.each(ADAPTERS)('Asymmetric algorithms end to end (%s)', (adapter) => {
   describe.each(CONFIGURATIONS)('%s', (_label, alg, options, privateKey, publicKey) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ ...options, errorFormat: 'drf', imports: [UsersModule] }));
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ ...options, errorFormat: 'drf', imports: [UsersModule] }));
 
     async function login(): Promise<string> {
       const response = await request(t.server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });

@@ -18,7 +18,7 @@ import {
   JwtAuthService,
   Public,
 } from '../../lib/index.js';
-import { ADAPTERS, ProtectedController, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, ProtectedController, SECRET, startApp, type TestApp, useApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, payloadOf, signHs } from '../support/tokens.js';
@@ -335,13 +335,7 @@ describe.each(ADAPTERS)('JwtAuthModule configuration (%s)', (adapter) => {
   });
 
   describe('without globalGuard (default)', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule] }));
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule] }));
 
     it('leaves /plain open', async () => {
       const response = await request(t.server).get('/plain');
@@ -350,21 +344,14 @@ describe.each(ADAPTERS)('JwtAuthModule configuration (%s)', (adapter) => {
   });
 
   describe('strategyName', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({
-          secretKey: SECRET,
-          strategyName: 'custom-jwt',
-          errorFormat: 'drf',
-          imports: [UsersModule],
-        }),
-      );
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({
+        secretKey: SECRET,
+        strategyName: 'custom-jwt',
+        errorFormat: 'drf',
+        imports: [UsersModule],
+      }),
+    );
 
     it('a custom strategy name: the Passport strategy is registered under it', () => {
       // Passport's private lookup; the registry is process-wide (see toolchain notes).

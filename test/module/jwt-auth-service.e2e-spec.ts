@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule, JwtAuthService, TokenRejectedError, type TokenRejection } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import type { TestUser } from '../support/users.js';
 import { adminClaims, now, payloadOf, signHs } from '../support/tokens.js';
 
@@ -26,27 +26,22 @@ async function expectRejected(action: () => unknown, reason: TokenRejection, mes
 }
 
 describe.each(ADAPTERS)('JwtAuthService from code (%s)', (adapter) => {
-  let t: TestApp;
-  let service: JwtAuthService<TestUser>;
-  const admin = () => t.users.users.get('admin')!;
-
-  beforeAll(async () => {
-    t = await startApp(
-      adapter,
+  const t = useApp(
+    adapter,
+    () =>
       JwtAuthModule.forRoot({
         secretKey: SECRET,
         allowRefresh: true,
         refreshExpirationDelta: '1h',
         imports: [UsersModule],
       }),
-    );
+    { resetUsers: true },
+  );
+  let service: JwtAuthService<TestUser>;
+  const admin = () => t.users.users.get('admin')!;
+
+  beforeAll(() => {
     service = t.app.get(JwtAuthService) as JwtAuthService<TestUser>;
-  });
-  afterEach(() => {
-    t.users.reset();
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('issueToken', () => {
@@ -222,21 +217,14 @@ describe.each(ADAPTERS)('JwtAuthService from code (%s)', (adapter) => {
 });
 
 describe.each(ADAPTERS)('JwtAuthService with includeIssuedAt: false and includeTokenId: false (%s)', (adapter) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(
-      adapter,
-      JwtAuthModule.forRoot({
-        secretKey: SECRET,
-        includeIssuedAt: false,
-        includeTokenId: false,
-        imports: [UsersModule],
-      }),
-    );
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useApp(adapter, () =>
+    JwtAuthModule.forRoot({
+      secretKey: SECRET,
+      includeIssuedAt: false,
+      includeTokenId: false,
+      imports: [UsersModule],
+    }),
+  );
 
   it('issues the reference payload exactly: user_id, username, exp, email (no iat, jti or orig_iat)', () => {
     const service = t.app.get(JwtAuthService);

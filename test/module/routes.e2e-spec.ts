@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, type TestApp, useApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, signHs } from '../support/tokens.js';
@@ -10,16 +10,9 @@ const CREDENTIALS = { username: 'admin', password: 'abc123' };
 
 describe.each(ADAPTERS)('Token endpoint routes (%s)', (adapter) => {
   describe('controller: false', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, controller: false, allowRefresh: true, imports: [UsersModule] }),
-      );
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({ secretKey: SECRET, controller: false, allowRefresh: true, imports: [UsersModule] }),
+    );
 
     it.each(['/api-token-auth/', '/api-token-refresh/', '/api-token-verify/', '/api-token-auth'])(
       'POST %s answers 404',
@@ -45,13 +38,7 @@ describe.each(ADAPTERS)('Token endpoint routes (%s)', (adapter) => {
   });
 
   describe.each(['auth', '/auth', 'auth/', '/auth/'])('routePrefix %j', (routePrefix) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ secretKey: SECRET, routePrefix, imports: [UsersModule] }));
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ secretKey: SECRET, routePrefix, imports: [UsersModule] }));
 
     it('POST /auth/api-token-auth/ (trailing slash) gives a token', async () => {
       const response = await request(t.server).post('/auth/api-token-auth/').send(CREDENTIALS);
@@ -170,16 +157,9 @@ describe.each(ADAPTERS)('Token endpoint routes (%s)', (adapter) => {
   });
 
   describe('routePrefix "v1/auth" (two segments)', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(
-        adapter,
-        JwtAuthModule.forRoot({ secretKey: SECRET, routePrefix: 'v1/auth', imports: [UsersModule] }),
-      );
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () =>
+      JwtAuthModule.forRoot({ secretKey: SECRET, routePrefix: 'v1/auth', imports: [UsersModule] }),
+    );
 
     it('POST /v1/auth/api-token-auth/ (trailing slash) gives a token', async () => {
       expect((await request(t.server).post('/v1/auth/api-token-auth/').send(CREDENTIALS)).status).toBe(200);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { JwtAuthConfigError, JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, startApp, useApp, UsersModule } from '../support/apps.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ecP256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -66,13 +66,7 @@ describe.each(ADAPTERS)('Start-up validation (%s)', (adapter) => {
       { secretKey: SECRET, expirationDelta: '5m', leeway: '30s', refreshExpirationDelta: '7d' },
     ],
   ] as [string, JwtAuthModuleOptions][])('starts with %s', (_label, options) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp(adapter, JwtAuthModule.forRoot({ ...options, imports: [UsersModule] }));
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useApp(adapter, () => JwtAuthModule.forRoot({ ...options, imports: [UsersModule] }));
 
     it('and issues tokens', async () => {
       const response = await request(t.server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });

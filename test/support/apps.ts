@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { Controller, Get, type INestApplication, Module, Post, UseGuards, type DynamicModule } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -76,5 +77,58 @@ export async function startApp(
     server: app.getHttpServer(),
     users: app.get(InMemoryUsers),
     close: () => app.close(),
+  };
+}
+
+/** A running app of `useApp`: each getter throws while the app is not running. */
+export interface LiveTestApp {
+  readonly app: INestApplication;
+  readonly server: App;
+  readonly users: InMemoryUsers;
+}
+
+export interface UseAppOptions {
+  /** Reset the user store after each test (default: false, the store lives as long as the app). */
+  resetUsers?: boolean;
+}
+
+/**
+ * Starts one app for the enclosing describe block (beforeAll, building its JwtAuthModule there)
+ * and closes it afterwards (afterAll); with `resetUsers`, the user store is reset after each test.
+ * Call it only in describe blocks that have no app in an enclosing block, so that no two apps
+ * (and their global Passport strategies) are alive at once.
+ */
+export function useApp(
+  adapter: AdapterName,
+  jwtModule: () => DynamicModule,
+  { resetUsers = false }: UseAppOptions = {},
+): LiveTestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startApp(adapter, jwtModule());
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  if (resetUsers) {
+    afterEach(() => {
+      current?.users.reset();
+    });
+  }
+  const started = (): TestApp => {
+    if (!current) throw new Error('the test app is not running (useApp starts it in beforeAll)');
+    return current;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get server() {
+      return started().server;
+    },
+    get users() {
+      return started().users;
+    },
   };
 }

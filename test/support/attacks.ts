@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
+import { expect } from '@jest/globals';
 import { constants as cryptoConstants, createHmac, type KeyObject, sign as cryptoSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
 import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
-import { type AdapterName, SECRET, startApp, type TestApp, UsersModule } from './apps.js';
+import { type AdapterName, SECRET, useApp, UsersModule } from './apps.js';
 import { errorBody, nonField } from './endpoints.js';
 import { type ErrorFormatName, unauthorizedBody } from './refusals.js';
 import { adminClaims, b64url, now } from './tokens.js';
@@ -68,37 +68,24 @@ export function useSecurityApp(
   options: ModuleOptions = {},
   secrets: readonly string[] = [],
 ): SecurityApp {
-  let current: TestApp | undefined;
   const moduleOptions: ModuleOptions = {
     ...(options.privateKey === undefined ? { secretKey: SECRET } : {}),
     allowRefresh: true,
     errorFormat: format,
     ...options,
   };
-  beforeAll(async () => {
-    current = await startApp(
-      adapter,
-      JwtAuthModule.forRoot({ ...(moduleOptions as JwtAuthModuleOptions), imports: [UsersModule] }),
-    );
-  });
-  afterAll(async () => {
-    await current?.close();
-    current = undefined;
-  });
-  afterEach(() => {
-    current?.users.reset();
-  });
-  const started = (): TestApp => {
-    if (!current) throw new Error('the test app is not running');
-    return current;
-  };
+  const live = useApp(
+    adapter,
+    () => JwtAuthModule.forRoot({ ...(moduleOptions as JwtAuthModuleOptions), imports: [UsersModule] }),
+    { resetUsers: true },
+  );
   const configured = [SECRET, ...secrets].filter((text) => text.length >= 6);
   return {
     get server() {
-      return started().server;
+      return live.server;
     },
     get users() {
-      return started().users;
+      return live.users;
     },
     format,
     secrets: configured,

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
+import { expect } from '@jest/globals';
 import type { DynamicModule } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
 import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
-import { type AdapterName, SECRET, startApp, type TestApp, UsersModule } from './apps.js';
+import { type AdapterName, SECRET, useApp, UsersModule } from './apps.js';
 import type { InMemoryUsers, TestUser } from './users.js';
 
 /** Helpers for the e2e tests of the three token endpoints (test/endpoints). */
@@ -71,29 +71,7 @@ export interface LiveApp {
  * enclosing block, so that no two apps (and their global Passport strategies) are alive at once.
  */
 export function useTokenApp(adapter: AdapterName, options: TokenModuleOptions = {}): LiveApp {
-  let current: TestApp | undefined;
-  beforeAll(async () => {
-    current = await startApp(adapter, tokenModule(options));
-  });
-  afterAll(async () => {
-    await current?.close();
-    current = undefined;
-  });
-  afterEach(() => {
-    current?.users.reset();
-  });
-  const started = (): TestApp => {
-    if (!current) throw new Error('the test app is not running');
-    return current;
-  };
-  return {
-    get server() {
-      return started().server;
-    },
-    get users() {
-      return started().users;
-    },
-  };
+  return useApp(adapter, () => tokenModule(options), { resetUsers: true });
 }
 
 /** POST a JSON value (any value: object, array, string, null...) as application/json. */
