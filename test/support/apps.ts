@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
-import { Controller, Get, type INestApplication, Module, Post, UseGuards, type DynamicModule } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  type INestApplication,
+  Module,
+  Post,
+  UseGuards,
+  type DynamicModule,
+  type Type,
+} from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -58,7 +67,7 @@ export interface TestApp {
 export async function startApp(
   adapter: AdapterName,
   jwtModule: DynamicModule,
-  extraControllers = [ProtectedController],
+  extraControllers: Type<unknown>[] = [ProtectedController],
 ): Promise<TestApp> {
   @Module({ imports: [UsersModule, jwtModule], controllers: extraControllers })
   class AppModule {}
