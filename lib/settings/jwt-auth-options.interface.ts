@@ -1,6 +1,6 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { Duration } from './duration.js';
 
 export const SUPPORTED_ALGORITHMS = [
@@ -16,6 +16,7 @@ export const SUPPORTED_ALGORITHMS = [
   'ES256',
   'ES384',
   'ES512',
+  'EdDSA',
 ] as const;
 
 export type JwtAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -40,7 +41,12 @@ export type AnyRequest = object;
 /** `'drf'`: djangorestframework's bodies (`{"detail": ...}`); `'nest'`: `{"statusCode", "message", "error"}`. */
 export type ErrorFormat = 'nest' | 'drf';
 
-export type KeyInput = string | Buffer | KeyObject;
+/**
+ * A key: PEM text, the path of a PEM file (read once at start-up), a Buffer, a JWK object or a
+ * KeyObject. `secretKey` takes a string (the secret itself, never a path), a Buffer, a JWK of
+ * `kty` "oct" or a secret KeyObject.
+ */
+export type KeyInput = string | Buffer | KeyObject | JsonWebKey;
 
 /**
  * Limits on login attempts at `/api-token-auth/` (see the README, "Brute-force limits").
@@ -66,11 +72,11 @@ export interface LoginThrottleOptions {
  * it replaces (see the README's options table). Only a key is required.
  */
 export interface JwtAuthModuleOptions<TUser extends object = object> {
-  /** JWT_SECRET_KEY: the HMAC secret (at least 32 bytes for HS256, 48 for HS384, 64 for HS512). */
+  /** JWT_SECRET_KEY: the HMAC secret (at least 32 bytes for HS256, 48 for HS384, 64 for HS512); a JWK must be "oct". */
   secretKey?: KeyInput;
-  /** JWT_PRIVATE_KEY: PEM text or a KeyObject, for RS*, PS* and ES* algorithms. */
+  /** JWT_PRIVATE_KEY: PEM text, a PEM file's path, a JWK or a KeyObject, for RS*, PS*, ES* and EdDSA (Ed25519). */
   privateKey?: KeyInput;
-  /** JWT_PUBLIC_KEY: PEM text or a KeyObject; derived from `privateKey` when left out. */
+  /** JWT_PUBLIC_KEY: as `privateKey`; derived from `privateKey` when left out. */
   publicKey?: KeyInput;
   /** JWT_ALGORITHM (default `'HS256'`): tokens are signed with it and only it is accepted. */
   algorithm?: JwtAlgorithm;

@@ -1,5 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseDuration } from './duration.js';
 import {
   type AnyRequest,
@@ -64,11 +65,12 @@ export class JwtAuthConfigError extends Error {
 /** Minimum HMAC secret length in bytes: the hash's output size (RFC 7518, section 3.2). */
 const MIN_SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
 
-/** Which key types and curves each asymmetric family accepts. */
+/** Which key types and curves each asymmetric family (EdDSA: itself) accepts. */
 const KEY_TYPES: Record<string, readonly string[]> = {
   RS: ['rsa'],
   PS: ['rsa', 'rsa-pss'],
   ES: ['ec'],
+  EdDSA: ['ed25519'],
 };
 const ES_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 
@@ -145,7 +147,7 @@ function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
   if (options.privateKey !== undefined || options.publicKey !== undefined) {
     throw new JwtAuthConfigError(
       'algorithm',
-      `is ${algorithm}, an HMAC algorithm, but privateKey/publicKey are set: use an RS, PS or ES algorithm, or secretKey`,
+      `is ${algorithm}, an HMAC algorithm, but privateKey/publicKey are set: use an RS, PS, ES or EdDSA algorithm, or secretKey`,
     );
   }
   const secret = options.secretKey;
@@ -160,8 +162,10 @@ function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
     key = secret;
   } else if (typeof secret === 'string' || Buffer.isBuffer(secret)) {
     key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+  } else if (isJwk(secret) && secret.kty === 'oct' && typeof secret.k === 'string') {
+    key = createSecretKey(Buffer.from(secret.k, 'base64url'));
   } else {
-    throw new JwtAuthConfigError('secretKey', 'must be a string, a Buffer or a secret KeyObject');
+    throw new JwtAuthConfigError('secretKey', 'must be a string, a Buffer, a JWK of kty "oct" or a secret KeyObject');
   }
   const minimum = MIN_SECRET_BYTES[algorithm];
   const length = key.symmetricKeySize ?? 0;
@@ -191,7 +195,7 @@ function asymmetricKeys(options: JwtAuthModuleOptions<object>, algorithm: string
     ['privateKey', signingKey],
     ['publicKey', verifyingKey],
   ] as const) {
-    const types = KEY_TYPES[algorithm.slice(0, 2)];
+    const types = KEY_TYPES[algorithm === 'EdDSA' ? algorithm : algorithm.slice(0, 2)];
     if (!types.includes(key.asymmetricKeyType ?? '')) {
       throw new JwtAuthConfigError(name, `is a ${key.asymmetricKeyType} key, which ${algorithm} cannot use`);
     }
@@ -210,14 +214,52 @@ function buildKey(option: string, input: KeyInput, type: 'private' | 'public'): 
     }
     return input;
   }
-  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
-    throw new JwtAuthConfigError(option, 'must be PEM text, a Buffer or a KeyObject');
+  let source: string | Buffer | { key: JsonWebKey; format: 'jwk' };
+  let file = '';
+  if (isJwk(input)) {
+    source = { key: input, format: 'jwk' };
+  } else if (Buffer.isBuffer(input) || (typeof input === 'string' && PEM.test(input))) {
+    source = input;
+  } else if (typeof input === 'string' && input !== '') {
+    source = readKeyFile(option, input);
+    file = `file ${JSON.stringify(input)}: `;
+  } else {
+    throw new JwtAuthConfigError(option, 'must be PEM text, the path of a PEM file, a Buffer, a JWK or a KeyObject');
   }
   try {
-    return type === 'private' ? createPrivateKey(input) : createPublicKey(input);
+    return type === 'private' ? createPrivateKey(source) : createPublicKey(source);
   } catch (error) {
-    throw new JwtAuthConfigError(option, `is not a readable ${type} key (${(error as Error).message})`);
+    throw new JwtAuthConfigError(option, `is not a readable ${type} key (${file}${(error as Error).message})`);
   }
+}
+
+/** PEM text carries its armour; any other string is taken as the path of a PEM file. */
+const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
+
+/** A key file, read once at start-up. */
+function readKeyFile(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // Only what looks like a path is shown: anything else may be a mangled key, kept out of logs.
+    // Base64 has "/" but no "-_.~", base64url "-_" but no "/": a string that is neither is shown.
+    const pathLike = /[.~]/.test(path) || (/[/\\]/.test(path) && /[-_]/.test(path));
+    const looksLikePath = path.length <= 1024 && /^[\w./~:\\-]+$/.test(path) && pathLike;
+    const shown = looksLikePath ? `${JSON.stringify(path)}: ` : '';
+    throw new JwtAuthConfigError(option, `is neither PEM text nor the path of a readable file (${shown}${code})`);
+  }
+}
+
+/** A JWK object: a plain object with a string `kty` (never a KeyObject or a Buffer). */
+function isJwk(input: unknown): input is JsonWebKey {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    !(input instanceof KeyObject) &&
+    !Buffer.isBuffer(input) &&
+    typeof (input as JsonWebKey).kty === 'string'
+  );
 }
 
 function duration(options: JwtAuthModuleOptions<object>, name: keyof JwtAuthModuleOptions, fallback: number): number {

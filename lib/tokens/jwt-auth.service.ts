@@ -7,6 +7,7 @@ import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { TokenUser } from '../users/token-user.js';
 import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { signEdDsa } from './eddsa-signer.js';
 import { TokenRejectedError } from './token-error.js';
 import { isFiniteNumber, TokenVerifier } from './token-verifier.js';
 
@@ -73,6 +74,7 @@ export class JwtAuthService<TUser extends object = object> {
   }
 
   sign(payload: JwtPayload): string {
+    if (this.settings.algorithm === 'EdDSA') return signEdDsa(payload, this.settings.signingKey);
     // jsonwebtoken deletes `iat` under noTimestamp, and invents one without it: the payload decides.
     return this.jwt.sign(payload, { noTimestamp: payload.iat === undefined });
   }

@@ -6,10 +6,12 @@ import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
  * prebuilt KeyObject, never a string secret that jsonwebtoken would re-parse on every call.
  */
 export function jwtModuleOptions(settings: JwtAuthSettings): JwtModuleOptions {
+  const { algorithm } = settings;
   return {
     secretOrKeyProvider: (requestType) =>
       requestType === JwtSecretRequestType.SIGN ? settings.signingKey : settings.verifyingKey,
     // The payload handler owns every claim, `iat` included (see JwtAuthService.sign).
-    signOptions: { algorithm: settings.algorithm, noTimestamp: true },
+    // jsonwebtoken 9 has no EdDSA: JwtAuthService.sign signs those tokens itself (eddsa-signer.ts).
+    signOptions: algorithm === 'EdDSA' ? { noTimestamp: true } : { algorithm, noTimestamp: true },
   };
 }

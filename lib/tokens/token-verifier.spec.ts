@@ -453,7 +453,9 @@ describe('TokenVerifier: iss and aud', () => {
   });
 });
 
-describe.each(SUPPORTED_ALGORITHMS.map((alg) => [alg]))('TokenVerifier: %s signatures', (alg) => {
+// EdDSA, which jsonwebtoken cannot sign, has its own cases in eddsa.spec.ts.
+const JSONWEBTOKEN_ALGORITHMS = SUPPORTED_ALGORITHMS.filter((alg) => alg !== 'EdDSA');
+describe.each(JSONWEBTOKEN_ALGORITHMS.map((alg) => [alg]))('TokenVerifier: %s signatures', (alg) => {
   const verifier = new TokenVerifier(resolveSettings(optionsFor(alg)));
   const token = signed(alg, live());
 

@@ -6,6 +6,7 @@ import { TokenRejectedError } from './token-error.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const HASHES = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
+const ED25519_SIGNATURE_BYTES = 64;
 
 /** Checks a signature over `header.payload`; built once per key. */
 type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
@@ -146,6 +147,9 @@ function signatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck
 
 function rawSignatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
   const hash = HASHES[algorithm.slice(2) as keyof typeof HASHES];
+  // OpenSSL takes an RSA-PSS signature with its leading zero byte dropped: only the modulus's
+  // length is allowed, so that no token has a second, shorter spelling.
+  const rsaBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
   switch (algorithm.slice(0, 2)) {
     case 'HS':
       return (input, signature) => {
@@ -153,15 +157,21 @@ function rawSignatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCh
         return expected.length === signature.length && timingSafeEqual(expected, signature);
       };
     case 'RS':
-      return (input, signature) => verifySignature(hash, Buffer.from(input), key, signature);
+      return (input, signature) =>
+        signature.length === rsaBytes && verifySignature(hash, Buffer.from(input), key, signature);
     case 'PS':
       return (input, signature) =>
+        signature.length === rsaBytes &&
         verifySignature(
           hash,
           Buffer.from(input),
           { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
           signature,
         );
+    case 'Ed':
+      // EdDSA (Ed25519): no digest is named, the algorithm hashes internally (RFC 8037).
+      return (input, signature) =>
+        signature.length === ED25519_SIGNATURE_BYTES && verifySignature(null, Buffer.from(input), key, signature);
     default:
       // ES*: JWS signatures are r||s (IEEE P1363), not DER.
       return (input, signature) =>
