@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ErrorFormat, JwtAlgorithm, JwtAuthModuleOptions } from '../lib/index.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
 import { type EnvReader, readBoolean, readChoice, readString, SampleConfigError } from './env.js';
 
-/** The sample signs with a secret only; RS/PS/ES algorithms would need JWT_PRIVATE_KEY. */
-const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const satisfies readonly JwtAlgorithm[];
+/** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */
+const isHmac = (algorithm: string): boolean => algorithm.startsWith('HS');
 const ERROR_FORMATS = ['nest', 'drf'] as const satisfies readonly ErrorFormat[];
 
 /** Long enough for every HMAC algorithm (HS512 needs 64 bytes). */
@@ -28,10 +30,12 @@ export function jwtSettingsFromEnv(
   env: EnvReader,
   makeSecret: () => Buffer = () => randomBytes(GENERATED_SECRET_BYTES),
 ): SampleJwtSettings {
+  const algorithm = readChoice(env, 'JWT_ALGORITHM', SUPPORTED_ALGORITHMS, 'HS256');
   const secretKey = readString(env, 'JWT_SECRET_KEY');
+  const keys = isHmac(algorithm) ? hmacKey(env, algorithm, secretKey, makeSecret) : keyPair(env, algorithm, secretKey);
   const options: JwtAuthModuleOptions = {
-    secretKey: secretKey ?? makeSecret(),
-    algorithm: readChoice(env, 'JWT_ALGORITHM', HMAC_ALGORITHMS, 'HS256'),
+    ...keys,
+    algorithm,
     expirationDelta: readString(env, 'JWT_EXPIRATION_DELTA'),
     allowRefresh: readBoolean(env, 'JWT_ALLOW_REFRESH', true),
     refreshExpirationDelta: readString(env, 'JWT_REFRESH_EXPIRATION_DELTA'),
@@ -46,7 +50,63 @@ export function jwtSettingsFromEnv(
       ttl: readString(env, 'LOGIN_THROTTLE_TTL'),
     },
   };
-  return { options, generatedSecret: secretKey === undefined };
+  return { options, generatedSecret: isHmac(algorithm) && secretKey === undefined };
+}
+
+type KeyOptions = Pick<JwtAuthModuleOptions, 'secretKey' | 'privateKey' | 'publicKey'>;
+
+/** JWT_SECRET_KEY, or a random secret; JWT_PRIVATE_KEY/JWT_PUBLIC_KEY are refused with an HS algorithm. */
+function hmacKey(
+  env: EnvReader,
+  algorithm: string,
+  secretKey: string | undefined,
+  makeSecret: () => Buffer,
+): KeyOptions {
+  for (const name of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY']) {
+    if (readString(env, name) !== undefined) {
+      throw new SampleConfigError(
+        `${name} is set, but JWT_ALGORITHM=${algorithm} signs with JWT_SECRET_KEY: use a key-pair algorithm (RS*, PS*, ES*, EdDSA), or unset ${name}`,
+      );
+    }
+  }
+  return { secretKey: secretKey ?? makeSecret() };
+}
+
+/** JWT_PRIVATE_KEY (required) and JWT_PUBLIC_KEY (derived by the library when unset) for key-pair algorithms. */
+function keyPair(env: EnvReader, algorithm: string, secretKey: string | undefined): KeyOptions {
+  if (secretKey !== undefined) {
+    throw new SampleConfigError(
+      `JWT_SECRET_KEY is set, but JWT_ALGORITHM=${algorithm} signs with JWT_PRIVATE_KEY: unset JWT_SECRET_KEY or use an HS algorithm`,
+    );
+  }
+  const privateKey = readPem(env, 'JWT_PRIVATE_KEY');
+  if (privateKey === undefined) {
+    throw new SampleConfigError(
+      `JWT_PRIVATE_KEY is required for JWT_ALGORITHM=${algorithm}: PEM text or the path of a PEM file (npm run keys -- ${algorithm} makes one)`,
+    );
+  }
+  const publicKey = readPem(env, 'JWT_PUBLIC_KEY');
+  return publicKey === undefined ? { privateKey } : { privateKey, publicKey };
+}
+
+/**
+ * PEM text as given (literal "\n" sequences, as environment variables often carry them, become
+ * newlines), or the contents of the PEM file the value names (relative to the current directory).
+ * The library checks the key itself at start-up.
+ */
+function readPem(env: EnvReader, name: string): string | undefined {
+  const value = readString(env, name);
+  if (value === undefined) return undefined;
+  if (value.includes('-----BEGIN')) return value.replace(/\\r\\n|\\n/g, '\n');
+  const path = resolve(value.trim());
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new SampleConfigError(`${name} must be PEM text or the path of a PEM file, but there is no file ${path}`);
+  }
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes('-----BEGIN')) {
+    throw new SampleConfigError(`${name} names ${path}, which holds no PEM key (no "-----BEGIN" line)`);
+  }
+  return text;
 }
 
 /** A whole number of attempts (at least 1), or undefined when unset; anything else names the variable. */
