@@ -50,3 +50,5 @@ export {
 } from './passwords/django-hasher-options.js';
 export { decodeDjangoHash, type DecodedDjangoHash } from './passwords/django-hash-format.js';
 export { DJANGO_SALT_LENGTH, makeSalt } from './passwords/salt.js';
+export type { Jwks } from './http/jwks.controller.js';
+export type { VerificationKey } from './settings/jwt-auth-settings.js';

@@ -10,7 +10,7 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createJwtAuthOptions')
     .setExtras<ModuleExtras>(
-      { isGlobal: false, globalGuard: false, controller: true, routePrefix: '', imports: [] },
+      { isGlobal: false, globalGuard: false, controller: true, routePrefix: '', imports: [], jwks: false },
       addModuleParts,
     )
     .build();

@@ -1,4 +1,4 @@
-import type { DynamicModule, Provider } from '@nestjs/common';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { createJwtStrategy, JWT_AUTH_STRATEGY } from './auth/jwt.strategy.js';
@@ -6,6 +6,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
 import { FastifyCompat } from './http/fastify-compat.js';
+import { buildJwks, JwksController, JWT_AUTH_JWKS } from './http/jwks.controller.js';
 import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
 import { createTokenController } from './http/token.controller.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
@@ -48,7 +49,11 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     JwtAuthGuard,
   ];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
-  const controllers = extras.controller ? [createTokenController(extras.routePrefix)] : [];
+  const controllers: Type<unknown>[] = extras.controller ? [createTokenController(extras.routePrefix)] : [];
+  if (extras.jwks) {
+    controllers.push(JwksController);
+    providers.push({ provide: JWT_AUTH_JWKS, useFactory: buildJwks, inject: [JWT_AUTH_SETTINGS] });
+  }
   if (extras.controller) {
     providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat, LoginThrottle);
   }

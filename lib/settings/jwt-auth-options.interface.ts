@@ -78,6 +78,17 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
   privateKey?: KeyInput;
   /** JWT_PUBLIC_KEY: as `privateKey`; derived from `privateKey` when left out. */
   publicKey?: KeyInput;
+  /**
+   * Not in the reference: the `kid` of the signing key. New tokens carry it in their header,
+   * and a token that names a `kid` is verified with that key only.
+   */
+  keyId?: string;
+  /**
+   * Not in the reference: keys that still verify tokens naming their `kid` (a retired signing
+   * key during a rotation, or another issuer's), each with its own algorithm (default:
+   * `algorithm`). Public keys or HMAC secrets, in any of the key input forms.
+   */
+  verifyKeys?: readonly { kid: string; key: KeyInput; algorithm?: JwtAlgorithm }[];
   /** JWT_ALGORITHM (default `'HS256'`): tokens are signed with it and only it is accepted. */
   algorithm?: JwtAlgorithm;
   /** JWT_VERIFY_EXPIRATION (default true): false ignores `exp`. */
@@ -142,6 +153,11 @@ export interface JwtAuthModuleExtras {
   globalGuard?: boolean;
   /** Serve the token endpoints (default true). False leaves the controller out. */
   controller?: boolean;
+  /**
+   * Serve `GET /.well-known/jwks.json`: the public keys that verify this app's tokens, with
+   * their `kid`, `alg` and `use` (default false; needs an asymmetric key).
+   */
+  jwks?: boolean;
   /** A path in front of the token endpoints, e.g. `'auth'` gives `/auth/api-token-auth/`. */
   routePrefix?: string;
   /**

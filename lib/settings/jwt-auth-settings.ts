@@ -19,6 +19,10 @@ export interface JwtAuthSettings {
   /** Built once at start-up: jsonwebtoken re-parses a string key on every call. */
   signingKey: KeyObject;
   verifyingKey: KeyObject;
+  /** The `kid` new tokens carry, when set. */
+  keyId?: string;
+  /** Every key a token may name by `kid` (the signing key under keyId, and verifyKeys). */
+  keys: ReadonlyMap<string, VerificationKey>;
   verifyExpiration: boolean;
   requireExpiration: boolean;
   leeway: number;
@@ -53,6 +57,12 @@ export interface LoginThrottleSettings {
 
 /** Login attempt limits by default: 10 a minute per username, 100 a minute per client address. */
 export const LOGIN_THROTTLE_DEFAULTS = { limit: 10, ttl: 60, perAddressLimit: 100 } as const;
+
+/** A key that verifies tokens naming its `kid`, with the one algorithm it may be used with. */
+export interface VerificationKey {
+  algorithm: JwtAlgorithm;
+  key: KeyObject;
+}
 
 /** A start-up error in the module's options; the message names the option. */
 export class JwtAuthConfigError extends Error {
@@ -99,6 +109,7 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
   const { signingKey, verifyingKey } = algorithm.startsWith('HS')
     ? hmacKeys(options, algorithm)
     : asymmetricKeys(options, algorithm);
+  const { keyId, keys } = keyRing(options, algorithm, verifyingKey);
 
   const expirationDelta = duration(options, 'expirationDelta', DEFAULTS.expirationDelta);
   if (expirationDelta === 0) {
@@ -121,6 +132,8 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     algorithm,
     signingKey,
     verifyingKey,
+    keyId,
+    keys,
     verifyExpiration: flag(options, 'verifyExpiration', true),
     requireExpiration: flag(options, 'requireExpiration', true),
     leeway: duration(options, 'leeway', DEFAULTS.leeway),
@@ -150,14 +163,19 @@ function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
       `is ${algorithm}, an HMAC algorithm, but privateKey/publicKey are set: use an RS, PS, ES or EdDSA algorithm, or secretKey`,
     );
   }
-  const secret = options.secretKey;
+  const key = buildSecret('secretKey', options.secretKey, algorithm);
+  return { signingKey: key, verifyingKey: key };
+}
+
+/** An HMAC secret as a KeyObject, at least as long as the algorithm's hash. */
+function buildSecret(option: string, secret: KeyInput | undefined | null, algorithm: string): KeyObject {
   if (secret === undefined || secret === null || secret === '') {
-    throw new JwtAuthConfigError('secretKey', `is required for ${algorithm}`);
+    throw new JwtAuthConfigError(option, `is required for ${algorithm}`);
   }
   let key: KeyObject;
   if (secret instanceof KeyObject) {
     if (secret.type !== 'secret') {
-      throw new JwtAuthConfigError('secretKey', `must be a secret key for ${algorithm}, not a ${secret.type} key`);
+      throw new JwtAuthConfigError(option, `must be a secret key for ${algorithm}, not a ${secret.type} key`);
     }
     key = secret;
   } else if (typeof secret === 'string' || Buffer.isBuffer(secret)) {
@@ -165,17 +183,17 @@ function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
   } else if (isJwk(secret) && secret.kty === 'oct' && typeof secret.k === 'string') {
     key = createSecretKey(Buffer.from(secret.k, 'base64url'));
   } else {
-    throw new JwtAuthConfigError('secretKey', 'must be a string, a Buffer, a JWK of kty "oct" or a secret KeyObject');
+    throw new JwtAuthConfigError(option, 'must be a string, a Buffer, a JWK of kty "oct" or a secret KeyObject');
   }
   const minimum = MIN_SECRET_BYTES[algorithm];
   const length = key.symmetricKeySize ?? 0;
   if (length < minimum) {
     throw new JwtAuthConfigError(
-      'secretKey',
+      option,
       `is ${length} bytes long; ${algorithm} needs at least ${minimum} random bytes`,
     );
   }
-  return { signingKey: key, verifyingKey: key };
+  return key;
 }
 
 function asymmetricKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
@@ -191,20 +209,62 @@ function asymmetricKeys(options: JwtAuthModuleOptions<object>, algorithm: string
   const signingKey = buildKey('privateKey', options.privateKey, 'private');
   const verifyingKey =
     options.publicKey === undefined ? createPublicKey(signingKey) : buildKey('publicKey', options.publicKey, 'public');
-  for (const [name, key] of [
-    ['privateKey', signingKey],
-    ['publicKey', verifyingKey],
-  ] as const) {
-    const types = KEY_TYPES[algorithm === 'EdDSA' ? algorithm : algorithm.slice(0, 2)];
-    if (!types.includes(key.asymmetricKeyType ?? '')) {
-      throw new JwtAuthConfigError(name, `is a ${key.asymmetricKeyType} key, which ${algorithm} cannot use`);
-    }
-    const curve = ES_CURVES[algorithm];
-    if (curve && key.asymmetricKeyDetails?.namedCurve !== curve) {
-      throw new JwtAuthConfigError(name, `must be on curve ${curve} for ${algorithm}`);
-    }
-  }
+  checkKeyFits('privateKey', signingKey, algorithm);
+  checkKeyFits('publicKey', verifyingKey, algorithm);
   return { signingKey, verifyingKey };
+}
+
+/** An asymmetric key must be of the algorithm's type (and curve): no key confusion. */
+function checkKeyFits(option: string, key: KeyObject, algorithm: string): void {
+  const types = KEY_TYPES[algorithm === 'EdDSA' ? algorithm : algorithm.slice(0, 2)];
+  if (!types.includes(key.asymmetricKeyType ?? '')) {
+    throw new JwtAuthConfigError(option, `is a ${key.asymmetricKeyType} key, which ${algorithm} cannot use`);
+  }
+  const curve = ES_CURVES[algorithm];
+  if (curve && key.asymmetricKeyDetails?.namedCurve !== curve) {
+    throw new JwtAuthConfigError(option, `must be on curve ${curve} for ${algorithm}`);
+  }
+}
+
+/**
+ * The keys a token may name by `kid`: the signing key under `keyId` (when set) and each of
+ * `verifyKeys`, every one with its own algorithm, so that no key is ever tried with another
+ * algorithm's verification (no key confusion across a rotation).
+ */
+function keyRing(
+  options: JwtAuthModuleOptions<object>,
+  algorithm: JwtAlgorithm,
+  verifyingKey: KeyObject,
+): { keyId?: string; keys: ReadonlyMap<string, VerificationKey> } {
+  const keyId = options.keyId;
+  if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) {
+    throw new JwtAuthConfigError('keyId', 'must be a non-empty string');
+  }
+  const keys = new Map<string, VerificationKey>();
+  if (keyId !== undefined) keys.set(keyId, { algorithm, key: verifyingKey });
+  const extra = options.verifyKeys ?? [];
+  if (!Array.isArray(extra)) throw new JwtAuthConfigError('verifyKeys', 'must be an array of { kid, key, algorithm? }');
+  extra.forEach((entry, index) => {
+    const option = `verifyKeys[${index}]`;
+    if (typeof entry?.kid !== 'string' || entry.kid === '') {
+      throw new JwtAuthConfigError(`${option}.kid`, 'must be a non-empty string');
+    }
+    if (keys.has(entry.kid))
+      throw new JwtAuthConfigError(`${option}.kid`, `repeats the key id ${JSON.stringify(entry.kid)}`);
+    const entryAlgorithm = entry.algorithm ?? algorithm;
+    if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(entryAlgorithm)) {
+      throw new JwtAuthConfigError(`${option}.algorithm`, `must be one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    }
+    let key: KeyObject;
+    if (entryAlgorithm.startsWith('HS')) {
+      key = buildSecret(`${option}.key`, entry.key, entryAlgorithm);
+    } else {
+      key = buildKey(`${option}.key`, entry.key, 'public');
+      checkKeyFits(`${option}.key`, key, entryAlgorithm);
+    }
+    keys.set(entry.kid, { algorithm: entryAlgorithm, key });
+  });
+  return { keyId, keys };
 }
 
 function buildKey(option: string, input: KeyInput, type: 'private' | 'public'): KeyObject {

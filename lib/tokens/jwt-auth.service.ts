@@ -74,9 +74,11 @@ export class JwtAuthService<TUser extends object = object> {
   }
 
   sign(payload: JwtPayload): string {
-    if (this.settings.algorithm === 'EdDSA') return signEdDsa(payload, this.settings.signingKey);
+    const { algorithm, signingKey, keyId } = this.settings;
+    if (algorithm === 'EdDSA') return signEdDsa(payload, signingKey, keyId);
     // jsonwebtoken deletes `iat` under noTimestamp, and invents one without it: the payload decides.
-    return this.jwt.sign(payload, { noTimestamp: payload.iat === undefined });
+    const noTimestamp = payload.iat === undefined;
+    return this.jwt.sign(payload, keyId === undefined ? { noTimestamp } : { noTimestamp, keyid: keyId });
   }
 
   /** A new token for a user who is already authenticated. */

@@ -11,6 +11,11 @@ const ED25519_SIGNATURE_BYTES = 64;
 /** Checks a signature over `header.payload`; built once per key. */
 type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
 
+interface KeyCheck {
+  algorithm: JwtAlgorithm;
+  check: SignatureCheck;
+}
+
 /** Verified tokens kept for their lifetime, so a token seen again costs a Map lookup. */
 interface CachedToken {
   payload: Readonly<JwtPayload>;
@@ -24,7 +29,10 @@ interface CachedToken {
  * caller checks after (the user).
  */
 export class TokenVerifier {
-  private readonly checkSignature: SignatureCheck;
+  /** The signing key's own check, for tokens that name no `kid`. */
+  private readonly primary: KeyCheck;
+  /** The checks of the keys tokens may name by `kid` (empty when the app uses no key ids). */
+  private readonly byKeyId = new Map<string, KeyCheck>();
   private readonly cache = new Map<string, CachedToken>();
   private readonly headers = new Map<string, Readonly<Record<string, unknown>>>();
 
@@ -32,7 +40,10 @@ export class TokenVerifier {
     private readonly settings: JwtAuthSettings,
     private readonly cacheSize = 10_000,
   ) {
-    this.checkSignature = signatureCheck(settings.algorithm, settings.verifyingKey);
+    this.primary = { algorithm: settings.algorithm, check: signatureCheck(settings.algorithm, settings.verifyingKey) };
+    for (const [kid, { algorithm, key }] of settings.keys) {
+      this.byKeyId.set(kid, { algorithm, check: signatureCheck(algorithm, key) });
+    }
   }
 
   verify(token: unknown, now = Math.floor(Date.now() / 1000)): Readonly<JwtPayload> {
@@ -59,7 +70,9 @@ export class TokenVerifier {
     // The signature segment is not pattern-checked: it must match its canonical spelling below.
     const payload = BASE64URL.test(parts[1]) ? parseJsonObject(parts[1]) : undefined;
     if (header === undefined || payload === undefined) throw new TokenRejectedError('decode');
-    if (header.alg !== this.settings.algorithm) throw new TokenRejectedError('invalid');
+    const key = this.keyFor(header);
+    // Each key is used with its own algorithm only: never an HMAC check with a public key.
+    if (header.alg !== key.algorithm) throw new TokenRejectedError('invalid');
     // No JWS extension is understood here, so a token that makes one critical is refused (RFC 7515, 4.1.11).
     if (header.crit !== undefined) throw new TokenRejectedError('invalid');
     const signature = Buffer.from(parts[2], 'base64url');
@@ -68,7 +81,7 @@ export class TokenVerifier {
     if (
       signature.length === 0 ||
       signature.toString('base64url') !== parts[2] ||
-      !this.checkSignature(`${parts[0]}.${parts[1]}`, signature)
+      !key.check(`${parts[0]}.${parts[1]}`, signature)
     ) {
       throw new TokenRejectedError('decode');
     }
@@ -78,6 +91,18 @@ export class TokenVerifier {
     this.checkTimes(claims, now);
     this.checkParties(claims);
     return deepFreeze(claims);
+  }
+
+  /**
+   * The key a token's `kid` names. An app that uses key ids refuses an unknown or malformed
+   * `kid` ("invalid"), and a token without one goes to the signing key; an app that uses none
+   * ignores `kid`, as PyJWT does. A `kid` is only ever a Map key: never a path, query or URL.
+   */
+  private keyFor(header: Readonly<Record<string, unknown>>): KeyCheck {
+    if (this.byKeyId.size === 0 || header.kid === undefined) return this.primary;
+    const key = typeof header.kid === 'string' ? this.byKeyId.get(header.kid) : undefined;
+    if (key === undefined) throw new TokenRejectedError('invalid');
+    return key;
   }
 
   /** iat, nbf and exp, as PyJWT checks them (expired when `exp < now - leeway`). */
