@@ -1,29 +1,40 @@
-import { Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { JwtAuthModule } from '../lib/index.js';
 import { AppController } from './app.controller.js';
 import { jwtSettingsFromEnv } from './jwt-settings.js';
 import { UsersModule } from './users/users.module.js';
 
-@Module({
-  imports: [
-    // Environment variables only, no .env file: `npm run users` reads the same ones.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
-    JwtAuthModule.forRootAsync({
-      imports: [UsersModule],
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => {
-        const { options, generatedSecret } = jwtSettingsFromEnv((name) => config.get<string>(name));
-        if (generatedSecret) {
-          new Logger('JwtAuthModule').warn(
-            'JWT_SECRET_KEY is not set: signing tokens with a random 64-byte secret made at start-up. ' +
-              'Tokens will stop working when the server restarts; set JWT_SECRET_KEY to keep them.',
-          );
-        }
-        return options;
-      },
-    }),
-  ],
-  controllers: [AppController],
-})
-export class AppModule {}
+/**
+ * The sample's root module, built from the environment when the app is created (not when this
+ * file is imported): whether the JWKS endpoint exists depends on JWT_ALGORITHM.
+ */
+@Module({})
+export class AppModule {
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // Environment variables only, no .env file: `npm run users` reads the same ones.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
+        JwtAuthModule.forRootAsync({
+          imports: [UsersModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => {
+            const { options, generatedSecret } = jwtSettingsFromEnv((name) => config.get<string>(name));
+            if (generatedSecret) {
+              new Logger('JwtAuthModule').warn(
+                'JWT_SECRET_KEY is not set: signing tokens with a random 64-byte secret made at start-up. ' +
+                  'Tokens will stop working when the server restarts; set JWT_SECRET_KEY to keep them.',
+              );
+            }
+            return options;
+          },
+          // Other services can verify the tokens whenever a key pair signs them.
+          jwks: !(env.JWT_ALGORITHM ?? 'HS256').toUpperCase().startsWith('HS'),
+        }),
+      ],
+      controllers: [AppController],
+    };
+  }
+}

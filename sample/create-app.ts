@@ -26,13 +26,13 @@ export async function createApp(
   if (adapter === 'fastify') {
     // Fastify matches a trailing slash strictly; this makes /protected-url/ work as on Express.
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule,
+      AppModule.fromEnv(),
       new FastifyAdapter({ routerOptions: { ignoreTrailingSlash: true } }),
       appOptions,
     );
     return initialised(app, () => app.getHttpAdapter().getInstance().ready());
   }
-  return initialised(await NestFactory.create(AppModule, new ExpressAdapter(), appOptions));
+  return initialised(await NestFactory.create(AppModule.fromEnv(), new ExpressAdapter(), appOptions));
 }
 
 /** Runs the start-up hooks; on failure closes the app, so the database file is released. */

@@ -82,6 +82,19 @@ describe.each(HTTP_ADAPTERS)('sample app on %s with JWT_ALGORITHM=RS256 and JWT_
     expect(protectedResponse.body).toEqual({ message: 'Hello, admin!', username: 'admin' });
   });
 
+  it('serves the public key at /.well-known/jwks.json, and it verifies the tokens', async () => {
+    const response = await request(server).get('/.well-known/jwks.json');
+    expect(response.status).toBe(200);
+    expect(response.body.keys).toHaveLength(1);
+    expect(response.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(response.body.keys[0]).not.toHaveProperty('d');
+    const login = await request(server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
+    const published = createPublicKey({ key: response.body.keys[0], format: 'jwk' });
+    expect(signedBy(login.body.token as string, published.export({ format: 'pem', type: 'spki' }).toString())).toBe(
+      true,
+    );
+  });
+
   it('/protected-url/ refuses an HS256 token "signed" with the public key (algorithm confusion)', async () => {
     const login = await request(server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
     const [, body] = (login.body.token as string).split('.');

@@ -61,6 +61,10 @@ describe.each(HTTP_ADAPTERS)('sample app on %s: the README walk-through', (adapt
   // Passport's strategy registry is global: the next app must not meet this one's strategy.
   afterAll(() => app?.close());
 
+  it('has no JWKS endpoint with an HMAC secret (nothing public to publish)', async () => {
+    expect((await request(server).get('/.well-known/jwks.json')).status).toBe(404);
+  });
+
   it('GET /public/ is open', async () => {
     const response = await request(server).get('/public/');
     expect(response.status).toBe(200);
