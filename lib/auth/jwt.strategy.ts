@@ -26,7 +26,7 @@ export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthServ
   class JwtStrategy extends PassportStrategy(Strategy, settings.strategyName) {
     constructor() {
       // passport-jwt's own checks are not used (see authenticate), but its options are required.
-      super({ jwtFromRequest: tokenOf, secretOrKey: settings.verifyingKey as unknown as Buffer });
+      super({ jwtFromRequest: tokenOf, secretOrKeyProvider: (_request, _token, done) => done(null, undefined) });
     }
 
     override authenticate(request: StrategyRequest): void {

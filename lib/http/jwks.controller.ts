@@ -19,7 +19,7 @@ export const JWT_AUTH_JWKS = Symbol('nest-rest-jwt:jwks');
 export function buildJwks(settings: JwtAuthSettings): Jwks {
   const keys: Jwks['keys'] = [];
   const add = (key: JwtAuthSettings['verifyingKey'], alg: string, kid?: string) => {
-    if (key.type !== 'public') return;
+    if (key?.type !== 'public') return;
     keys.push({ ...key.export({ format: 'jwk' }), ...(kid === undefined ? {} : { kid }), alg, use: 'sig' });
   };
   if (settings.keyId === undefined) add(settings.verifyingKey, settings.algorithm);

@@ -5,6 +5,7 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
+  NotFoundException,
   Patch,
   Post,
   Put,
@@ -41,7 +42,7 @@ const CREDENTIAL_FIELDS = [
 const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfies readonly CharFieldSpec[];
 
 type Reply = { header(name: string, value: string): unknown };
-type EndpointRequest = AnyRequest & Parameters<typeof readRequestBody>[0] & { method: string };
+type EndpointRequest = AnyRequest & Parameters<typeof readRequestBody>[0] & { method: string; url: string };
 
 /**
  * Builds the controller for one module: its path is the route prefix, which is only known
@@ -61,6 +62,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @Post(TOKEN_ROUTES[0])
     @HttpCode(HttpStatus.OK)
     async obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      this.refuseWhenVerifyOnly(request);
       const { username, password } = await this.readFields(request, reply, CREDENTIAL_FIELDS);
       await this.loginThrottle.check(username, request, reply);
       const user = await this.tokens.authenticate(username, password);
@@ -72,6 +74,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @Post(TOKEN_ROUTES[1])
     @HttpCode(HttpStatus.OK)
     async refresh(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      this.refuseWhenVerifyOnly(request);
       const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
       const issued = await this.refused(() => this.tokens.refreshToken(token));
       return this.respond(issued.token, issued.user, request);
@@ -105,6 +108,11 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @Delete([...TOKEN_ROUTES])
     delete(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): never {
       return this.methodNotAllowed(request, reply);
+    }
+
+    /** verifyOnly signs nothing: login and refresh answer as a route that does not exist. */
+    private refuseWhenVerifyOnly(request: EndpointRequest): void {
+      if (this.settings.verifyOnly) throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
     }
 
     private methodNotAllowed(request: EndpointRequest, reply: Reply): never {

@@ -89,6 +89,20 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
    * `algorithm`). Public keys or HMAC secrets, in any of the key input forms.
    */
   verifyKeys?: readonly { kid: string; key: KeyInput; algorithm?: JwtAlgorithm }[];
+  /**
+   * Not in the reference: verify tokens issued elsewhere, with no signing key. The keys come
+   * from `jwksUrl` (fetched and cached) and/or `verifyKeys`; a token must name one by `kid`
+   * (unless exactly one static key is configured). Logging in and refreshing answer 404.
+   */
+  verifyOnly?: boolean;
+  /**
+   * With `verifyOnly`: the issuer's JWKS. Fetched when a token names a `kid` not yet known, at
+   * most once per `jwksCooldown` (so a flood of unknown `kid`s is no flood of fetches), and
+   * kept for 10 minutes.
+   */
+  jwksUrl?: string;
+  /** The least time between two fetches of `jwksUrl` (default 30 seconds). */
+  jwksCooldown?: Duration;
   /** JWT_ALGORITHM (default `'HS256'`): tokens are signed with it and only it is accepted. */
   algorithm?: JwtAlgorithm;
   /** JWT_VERIFY_EXPIRATION (default true): false ignores `exp`. */

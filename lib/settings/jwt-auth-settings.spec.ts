@@ -62,10 +62,10 @@ describe('resolveSettings: defaults', () => {
 
   it('builds the HMAC secret into one secret KeyObject, used to sign and verify', () => {
     expect(settings.signingKey).toBeInstanceOf(KeyObject);
-    expect(settings.signingKey.type).toBe('secret');
-    expect(settings.signingKey.symmetricKeySize).toBe(Buffer.byteLength(SECRET));
+    expect(settings.signingKey!.type).toBe('secret');
+    expect(settings.signingKey!.symmetricKeySize).toBe(Buffer.byteLength(SECRET));
     expect(settings.verifyingKey).toBe(settings.signingKey);
-    expect(settings.signingKey.export().toString()).toBe(SECRET);
+    expect(settings.signingKey!.export().toString()).toBe(SECRET);
   });
 });
 
@@ -113,12 +113,12 @@ describe('resolveSettings: values', () => {
   });
 
   it('counts the secret in bytes, not characters (16 × "é" is 32 bytes: enough for HS256)', () => {
-    expect(resolveSettings({ secretKey: 'é'.repeat(16) }).signingKey.symmetricKeySize).toBe(32);
+    expect(resolveSettings({ secretKey: 'é'.repeat(16) }).signingKey!.symmetricKeySize).toBe(32);
     expect(configError({ secretKey: 'é'.repeat(15) }).message).toContain('option "secretKey"');
   });
 
   it('accepts a Buffer secret and a secret KeyObject', () => {
-    expect(resolveSettings({ secretKey: Buffer.alloc(32, 1) }).signingKey.symmetricKeySize).toBe(32);
+    expect(resolveSettings({ secretKey: Buffer.alloc(32, 1) }).signingKey!.symmetricKeySize).toBe(32);
     const key = createSecretKey(Buffer.alloc(64, 2));
     expect(resolveSettings({ secretKey: key, algorithm: 'HS512' }).signingKey).toBe(key);
   });
@@ -133,26 +133,26 @@ describe('resolveSettings: values', () => {
     const settings = resolveSettings({ algorithm: 'RS256', privateKey: rsaPrivatePem });
     expect(settings.signingKey).toBeInstanceOf(KeyObject);
     expect(settings.verifyingKey).toBeInstanceOf(KeyObject);
-    expect([settings.signingKey.type, settings.verifyingKey.type]).toEqual(['private', 'public']);
-    expect(settings.verifyingKey.export({ type: 'spki', format: 'pem' })).toBe(rsaPublicPem);
+    expect([settings.signingKey!.type, settings.verifyingKey!.type]).toEqual(['private', 'public']);
+    expect(settings.verifyingKey!.export({ type: 'spki', format: 'pem' })).toBe(rsaPublicPem);
   });
 
   it('RS256 with an explicit PEM public key builds it into a KeyObject', () => {
     const settings = resolveSettings({ algorithm: 'RS256', privateKey: rsaPrivatePem, publicKey: rsaPublicPem });
     expect(settings.verifyingKey).toBeInstanceOf(KeyObject);
-    expect(settings.verifyingKey.type).toBe('public');
+    expect(settings.verifyingKey!.type).toBe('public');
   });
 
   it('PS256 accepts an RSA key', () => {
-    expect(resolveSettings({ algorithm: 'PS256', privateKey: rsa.privateKey }).signingKey.asymmetricKeyType).toBe(
+    expect(resolveSettings({ algorithm: 'PS256', privateKey: rsa.privateKey }).signingKey!.asymmetricKeyType).toBe(
       'rsa',
     );
   });
 
   it('ES256, ES384 and ES512 accept keys on their curves (P-256, P-384, P-521)', () => {
-    expect(resolveSettings({ algorithm: 'ES256', privateKey: ecP256.privateKey }).verifyingKey.type).toBe('public');
-    expect(resolveSettings({ algorithm: 'ES384', privateKey: ecP384.privateKey }).verifyingKey.type).toBe('public');
-    expect(resolveSettings({ algorithm: 'ES512', privateKey: ecP521.privateKey }).verifyingKey.type).toBe('public');
+    expect(resolveSettings({ algorithm: 'ES256', privateKey: ecP256.privateKey }).verifyingKey!.type).toBe('public');
+    expect(resolveSettings({ algorithm: 'ES384', privateKey: ecP384.privateKey }).verifyingKey!.type).toBe('public');
+    expect(resolveSettings({ algorithm: 'ES512', privateKey: ecP521.privateKey }).verifyingKey!.type).toBe('public');
   });
 
   it('binds handlers and uses a custom getUsernameFromPayload', () => {

@@ -16,9 +16,13 @@ import {
 /** The options after validation: defaults applied, durations in seconds, keys built once. */
 export interface JwtAuthSettings {
   algorithm: JwtAlgorithm;
-  /** Built once at start-up: jsonwebtoken re-parses a string key on every call. */
-  signingKey: KeyObject;
-  verifyingKey: KeyObject;
+  /** Built once at start-up: jsonwebtoken re-parses a string key on every call. None with `verifyOnly`. */
+  signingKey?: KeyObject;
+  verifyingKey?: KeyObject;
+  /** Tokens are only verified here (`verifyOnly`): no signing key, no login, no refresh. */
+  verifyOnly: boolean;
+  /** With `verifyOnly`: the issuer's JWKS and the least seconds between two fetches. */
+  remoteJwks?: { url: URL; cooldown: number };
   /** The `kid` new tokens carry, when set. */
   keyId?: string;
   /** Every key a token may name by `kid` (the signing key under keyId, and verifyKeys). */
@@ -106,10 +110,17 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
       `must be one of ${SUPPORTED_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`,
     );
   }
-  const { signingKey, verifyingKey } = algorithm.startsWith('HS')
-    ? hmacKeys(options, algorithm)
-    : asymmetricKeys(options, algorithm);
+  const verifyOnly = flag(options, 'verifyOnly', false);
+  const { signingKey, verifyingKey } = verifyOnly
+    ? noSigningKey(options)
+    : algorithm.startsWith('HS')
+      ? hmacKeys(options, algorithm)
+      : asymmetricKeys(options, algorithm);
   const { keyId, keys } = keyRing(options, algorithm, verifyingKey);
+  const remoteJwks = jwksSource(options, verifyOnly);
+  if (verifyOnly && keys.size === 0 && remoteJwks === undefined) {
+    throw new JwtAuthConfigError('verifyOnly', 'needs keys to verify with: jwksUrl, verifyKeys, or both');
+  }
 
   const expirationDelta = duration(options, 'expirationDelta', DEFAULTS.expirationDelta);
   if (expirationDelta === 0) {
@@ -134,6 +145,8 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     verifyingKey,
     keyId,
     keys,
+    verifyOnly,
+    remoteJwks,
     verifyExpiration: flag(options, 'verifyExpiration', true),
     requireExpiration: flag(options, 'requireExpiration', true),
     leeway: duration(options, 'leeway', DEFAULTS.leeway),
@@ -214,6 +227,34 @@ function asymmetricKeys(options: JwtAuthModuleOptions<object>, algorithm: string
   return { signingKey, verifyingKey };
 }
 
+/** verifyOnly: no key of one's own may be given (it would suggest tokens are signed here). */
+function noSigningKey(options: JwtAuthModuleOptions<object>): { signingKey?: KeyObject; verifyingKey?: KeyObject } {
+  for (const name of ['secretKey', 'privateKey', 'publicKey'] as const) {
+    if (options[name] !== undefined) {
+      throw new JwtAuthConfigError(
+        name,
+        'is set, but verifyOnly signs nothing: give the keys as verifyKeys or jwksUrl',
+      );
+    }
+  }
+  return {};
+}
+
+function jwksSource(options: JwtAuthModuleOptions<object>, verifyOnly: boolean): JwtAuthSettings['remoteJwks'] {
+  if (options.jwksUrl === undefined) return undefined;
+  if (!verifyOnly) throw new JwtAuthConfigError('jwksUrl', 'is for verifyOnly: this app signs its own tokens');
+  let url: URL;
+  try {
+    url = new URL(options.jwksUrl);
+  } catch {
+    throw new JwtAuthConfigError('jwksUrl', `is not a URL (got ${JSON.stringify(options.jwksUrl)})`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new JwtAuthConfigError('jwksUrl', 'must be an https (or http) URL');
+  }
+  return { url, cooldown: duration(options, 'jwksCooldown', 30) };
+}
+
 /** An asymmetric key must be of the algorithm's type (and curve): no key confusion. */
 function checkKeyFits(option: string, key: KeyObject, algorithm: string): void {
   const types = KEY_TYPES[algorithm === 'EdDSA' ? algorithm : algorithm.slice(0, 2)];
@@ -234,14 +275,17 @@ function checkKeyFits(option: string, key: KeyObject, algorithm: string): void {
 function keyRing(
   options: JwtAuthModuleOptions<object>,
   algorithm: JwtAlgorithm,
-  verifyingKey: KeyObject,
+  verifyingKey: KeyObject | undefined,
 ): { keyId?: string; keys: ReadonlyMap<string, VerificationKey> } {
   const keyId = options.keyId;
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) {
     throw new JwtAuthConfigError('keyId', 'must be a non-empty string');
   }
+  if (keyId !== undefined && verifyingKey === undefined) {
+    throw new JwtAuthConfigError('keyId', 'names the signing key, and verifyOnly has none: remove it');
+  }
   const keys = new Map<string, VerificationKey>();
-  if (keyId !== undefined) keys.set(keyId, { algorithm, key: verifyingKey });
+  if (keyId !== undefined && verifyingKey !== undefined) keys.set(keyId, { algorithm, key: verifyingKey });
   const extra = options.verifyKeys ?? [];
   if (!Array.isArray(extra)) throw new JwtAuthConfigError('verifyKeys', 'must be an array of { kid, key, algorithm? }');
   extra.forEach((entry, index) => {

@@ -58,15 +58,15 @@ describe.each(Object.keys(PAIRS).map((alg) => [alg as Algorithm]))('Key inputs f
   it.each(forms)('%s builds the same keys (private and public given)', (_label, priv, pub) => {
     const settings = resolveSettings({ algorithm: alg, privateKey: priv(), publicKey: pub() });
     expect(settings.signingKey).toBeInstanceOf(KeyObject);
-    expect(settings.signingKey.type).toBe('private');
-    expect(settings.verifyingKey.type).toBe('public');
-    expect(privateBytes(settings.signingKey).equals(privateBytes(privateKey))).toBe(true);
-    expect(publicBytes(settings.verifyingKey).equals(publicBytes(publicKey))).toBe(true);
+    expect(settings.signingKey!.type).toBe('private');
+    expect(settings.verifyingKey!.type).toBe('public');
+    expect(privateBytes(settings.signingKey!).equals(privateBytes(privateKey))).toBe(true);
+    expect(publicBytes(settings.verifyingKey!).equals(publicBytes(publicKey))).toBe(true);
   });
 
   it.each(forms)('%s alone: the public key is derived from the private one', (_label, priv) => {
     const settings = resolveSettings({ algorithm: alg, privateKey: priv() });
-    expect(publicBytes(settings.verifyingKey).equals(publicBytes(publicKey))).toBe(true);
+    expect(publicBytes(settings.verifyingKey!).equals(publicBytes(publicKey))).toBe(true);
   });
 });
 
@@ -75,7 +75,7 @@ describe('Key inputs: a PEM file is read once, at start-up', () => {
     const path = pemFile('read-once.pem', ec.privateKey);
     const settings = resolveSettings({ algorithm: 'ES256', privateKey: path });
     rmSync(path);
-    expect(privateBytes(settings.signingKey).equals(privateBytes(ec.privateKey))).toBe(true);
+    expect(privateBytes(settings.signingKey!).equals(privateBytes(ec.privateKey))).toBe(true);
   });
 });
 
@@ -114,7 +114,7 @@ describe('Key inputs: errors name the option', () => {
     chmodSync(path, 0o000);
     const root = typeof process.getuid === 'function' && process.getuid() === 0;
     if (root) {
-      expect(resolveSettings({ algorithm: 'RS256', privateKey: path }).signingKey.type).toBe('private');
+      expect(resolveSettings({ algorithm: 'RS256', privateKey: path }).signingKey!.type).toBe('private');
     } else {
       expect(configError({ algorithm: 'RS256', privateKey: path }).message).toContain('EACCES');
     }
@@ -188,9 +188,9 @@ describe('Key inputs: secretKey as a JWK of kty "oct"', () => {
 
   it('builds the same secret as the raw bytes', () => {
     const settings = resolveSettings({ secretKey: { kty: 'oct', k: secret.toString('base64url') } });
-    expect(settings.signingKey.type).toBe('secret');
-    expect(settings.signingKey.export().equals(secret)).toBe(true);
-    expect(settings.signingKey.export().equals(createSecretKey(secret).export())).toBe(true);
+    expect(settings.signingKey!.type).toBe('secret');
+    expect(settings.signingKey!.export().equals(secret)).toBe(true);
+    expect(settings.signingKey!.export().equals(createSecretKey(secret).export())).toBe(true);
   });
 
   it('is held to the same minimum length', () => {
@@ -209,7 +209,7 @@ describe('Key inputs: secretKey as a JWK of kty "oct"', () => {
     const path = pemFile('secret-path.pem', rsa.privateKey);
     expect(path.length).toBeGreaterThanOrEqual(32);
     const settings = resolveSettings({ secretKey: path });
-    expect(settings.signingKey.export().toString()).toBe(path);
+    expect(settings.signingKey!.export().toString()).toBe(path);
   });
 });
 
@@ -223,7 +223,7 @@ describe.each([
   it('resolves', () => {
     const settings = resolveSettings({ algorithm: alg, privateKey: pemFile(`family-${alg}.pem`, key) });
     expect(settings.algorithm).toBe(alg);
-    expect(privateBytes(settings.signingKey).equals(privateBytes(key))).toBe(true);
+    expect(privateBytes(settings.signingKey!).equals(privateBytes(key))).toBe(true);
   });
 });
 

@@ -74,9 +74,9 @@ describe('EdDSA: supported algorithm', () => {
 
   it('resolves an Ed25519 private key, deriving the public key', () => {
     const settings = resolveSettings(EDDSA);
-    expect(settings.signingKey.asymmetricKeyType).toBe('ed25519');
-    expect(settings.verifyingKey.type).toBe('public');
-    expect(settings.verifyingKey.asymmetricKeyType).toBe('ed25519');
+    expect(settings.signingKey!.asymmetricKeyType).toBe('ed25519');
+    expect(settings.verifyingKey!.type).toBe('public');
+    expect(settings.verifyingKey!.asymmetricKeyType).toBe('ed25519');
   });
 });
 

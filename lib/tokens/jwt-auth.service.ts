@@ -75,6 +75,7 @@ export class JwtAuthService<TUser extends object = object> {
 
   sign(payload: JwtPayload): string {
     const { algorithm, signingKey, keyId } = this.settings;
+    if (signingKey === undefined) throw new Error('nest-rest-jwt: verifyOnly is set: this app signs no tokens');
     if (algorithm === 'EdDSA') return signEdDsa(payload, signingKey, keyId);
     // jsonwebtoken deletes `iat` under noTimestamp, and invents one without it: the payload decides.
     const noTimestamp = payload.iat === undefined;
@@ -96,7 +97,7 @@ export class JwtAuthService<TUser extends object = object> {
    * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
    */
   async authenticateToken(token: string): Promise<TUser | TokenUser> {
-    const payload = this.decode(token);
+    const payload = await this.verifier.verifyAsync(token);
     const username = this.usernameIn(payload);
     if (this.settings.stateless) return new TokenUser(username, payload);
     const cached = this.userCache?.get(username);
@@ -122,7 +123,7 @@ export class JwtAuthService<TUser extends object = object> {
 
   /** What `/api-token-verify/` checks: the token and its user. Returns the same token. */
   async verifyToken(token: string): Promise<IssuedToken<TUser> & { payload: JwtPayload }> {
-    const payload = this.decode(token);
+    const payload = await this.verifier.verifyAsync(token);
     const user = await this.userFromPayload(payload);
     return { token, user, payload };
   }

@@ -534,7 +534,7 @@ describe("TokenVerifier: the key is the settings' prebuilt KeyObject", () => {
   ] as const)('%s: settings.verifyingKey is a %s KeyObject, read once at construction', (alg, type) => {
     const settings = resolveSettings(optionsFor(alg));
     expect(settings.verifyingKey).toBeInstanceOf(KeyObject);
-    expect(settings.verifyingKey.type).toBe(type);
+    expect(settings.verifyingKey!.type).toBe(type);
     let reads = 0;
     const observed: JwtAuthSettings = {
       ...settings,

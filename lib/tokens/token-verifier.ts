@@ -1,5 +1,13 @@
-import { constants, createHmac, type KeyObject, timingSafeEqual, verify as verifySignature } from 'node:crypto';
-import type { JwtAlgorithm, JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import { createRemoteJWKSet } from 'jose';
+import {
+  constants,
+  createHmac,
+  KeyObject,
+  timingSafeEqual,
+  verify as verifySignature,
+  type webcrypto,
+} from 'node:crypto';
+import { type JwtAlgorithm, type JwtPayload, SUPPORTED_ALGORITHMS } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { hasDuplicateKeys } from './duplicate-keys.js';
 import { TokenRejectedError } from './token-error.js';
@@ -10,6 +18,9 @@ const ED25519_SIGNATURE_BYTES = 64;
 
 /** Checks a signature over `header.payload`; built once per key. */
 type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
+
+/** What jose's RemoteJWKSet resolves to (a CryptoKey on Node). */
+type RemoteKey = Awaited<ReturnType<ReturnType<typeof createRemoteJWKSet>>>;
 
 interface KeyCheck {
   algorithm: JwtAlgorithm;
@@ -29,10 +40,13 @@ interface CachedToken {
  * caller checks after (the user).
  */
 export class TokenVerifier {
-  /** The signing key's own check, for tokens that name no `kid`. */
-  private readonly primary: KeyCheck;
+  /** The key for tokens that name no `kid`: the signing key's, or the only verify key's. */
+  private readonly primary?: KeyCheck;
   /** The checks of the keys tokens may name by `kid` (empty when the app uses no key ids). */
   private readonly byKeyId = new Map<string, KeyCheck>();
+  /** With `jwksUrl`: the issuer's key set, and the checks built for the keys it gave. */
+  private readonly remote?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly remoteChecks = new WeakMap<object, KeyCheck>();
   private readonly cache = new Map<string, CachedToken>();
   private readonly headers = new Map<string, Readonly<Record<string, unknown>>>();
 
@@ -40,10 +54,19 @@ export class TokenVerifier {
     private readonly settings: JwtAuthSettings,
     private readonly cacheSize = 10_000,
   ) {
-    this.primary = { algorithm: settings.algorithm, check: signatureCheck(settings.algorithm, settings.verifyingKey) };
     for (const [kid, { algorithm, key }] of settings.keys) {
       this.byKeyId.set(kid, { algorithm, check: signatureCheck(algorithm, key) });
     }
+    if (settings.remoteJwks !== undefined) {
+      this.remote = createRemoteJWKSet(settings.remoteJwks.url, {
+        cooldownDuration: settings.remoteJwks.cooldown * 1000,
+        cacheMaxAge: 10 * 60 * 1000,
+        timeoutDuration: 5000,
+      });
+    }
+    const { verifyingKey, algorithm } = settings;
+    if (verifyingKey !== undefined) this.primary = { algorithm, check: signatureCheck(algorithm, verifyingKey) };
+    else if (this.byKeyId.size === 1 && settings.remoteJwks === undefined) this.primary = [...this.byKeyId.values()][0];
   }
 
   verify(token: unknown, now = Math.floor(Date.now() / 1000)): Readonly<JwtPayload> {
@@ -63,14 +86,45 @@ export class TokenVerifier {
     return payload;
   }
 
-  private verifyUncached(token: string, now: number): Readonly<JwtPayload> {
+  /**
+   * As verify, and with `jwksUrl` a token naming a `kid` no static key has gets its key from
+   * the issuer's JWKS (jose's RemoteJWKSet: cached, refetched at most once per cooldown).
+   */
+  async verifyAsync(token: unknown, now = Math.floor(Date.now() / 1000)): Promise<Readonly<JwtPayload>> {
+    if (this.remote === undefined || typeof token !== 'string' || this.cache.has(token)) return this.verify(token, now);
+    const header = this.header(token.split('.', 1)[0]);
+    const kid = header?.kid;
+    if (header === undefined || typeof kid !== 'string' || this.byKeyId.has(kid)) return this.verify(token, now);
+    const alg = header.alg;
+    // Only asymmetric algorithms come from a JWKS: never an HMAC check with a published key.
+    if (typeof alg !== 'string' || alg.startsWith('HS') || !(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
+      throw new TokenRejectedError('invalid');
+    }
+    let key: RemoteKey;
+    try {
+      key = await this.remote({ alg, kid });
+    } catch {
+      // No such key (after at most one refetch per cooldown), or the JWKS could not be had.
+      throw new TokenRejectedError('invalid');
+    }
+    let check = this.remoteChecks.get(key);
+    if (check === undefined) {
+      check = { algorithm: alg as JwtAlgorithm, check: signatureCheck(alg as JwtAlgorithm, toKeyObject(key)) };
+      this.remoteChecks.set(key, check);
+    }
+    const payload = this.verifyUncached(token, now, check);
+    this.remember(token, payload);
+    return payload;
+  }
+
+  private verifyUncached(token: string, now: number, resolved?: KeyCheck): Readonly<JwtPayload> {
     const parts = token.split('.');
     if (parts.length !== 3) throw new TokenRejectedError('decode');
     const header = this.header(parts[0]);
     // The signature segment is not pattern-checked: it must match its canonical spelling below.
     const payload = BASE64URL.test(parts[1]) ? parseJsonObject(parts[1]) : undefined;
     if (header === undefined || payload === undefined) throw new TokenRejectedError('decode');
-    const key = this.keyFor(header);
+    const key = resolved ?? this.keyFor(header);
     // Each key is used with its own algorithm only: never an HMAC check with a public key.
     if (header.alg !== key.algorithm) throw new TokenRejectedError('invalid');
     // No JWS extension is understood here, so a token that makes one critical is refused (RFC 7515, 4.1.11).
@@ -99,8 +153,13 @@ export class TokenVerifier {
    * ignores `kid`, as PyJWT does. A `kid` is only ever a Map key: never a path, query or URL.
    */
   private keyFor(header: Readonly<Record<string, unknown>>): KeyCheck {
-    if (this.byKeyId.size === 0 || header.kid === undefined) return this.primary;
-    const key = typeof header.kid === 'string' ? this.byKeyId.get(header.kid) : undefined;
+    const named = this.byKeyId.size > 0 || this.settings.verifyOnly;
+    const key =
+      !named || header.kid === undefined
+        ? this.primary
+        : typeof header.kid === 'string'
+          ? this.byKeyId.get(header.kid)
+          : undefined;
     if (key === undefined) throw new TokenRejectedError('invalid');
     return key;
   }
@@ -156,6 +215,10 @@ export class TokenVerifier {
     }
     this.cache.set(token, { payload });
   }
+}
+
+function toKeyObject(key: RemoteKey): KeyObject {
+  return key instanceof KeyObject ? key : KeyObject.from(key as unknown as webcrypto.CryptoKey);
 }
 
 function signatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
