@@ -40,7 +40,7 @@ interface StrategyUnderTest extends PassportActions {
 type Request = { headers: Record<string, string> };
 
 /**
- * A JwtAuthService stand-in: decode is the real TokenVerifier, userFromPayload a mock. The
+ * A JwtAuthService stand-in: verifyPayload is the real TokenVerifier, userFromPayload a mock. The
  * strategy calls only these two, so the cast to the class (which has private members) is narrow.
  */
 type UserFromPayload = jest.Mock<(payload: JwtPayload) => Promise<object>>;
@@ -48,8 +48,8 @@ const findsUser = (): UserFromPayload => jest.fn(async (_payload: JwtPayload): P
 
 function stubService(settings: JwtAuthSettings, userFromPayload: UserFromPayload) {
   const verifier = new TokenVerifier(settings);
-  const service: Pick<JwtAuthService, 'decode' | 'userFromPayload'> = {
-    decode: (raw: string) => verifier.verify(raw),
+  const service: Pick<JwtAuthService, 'verifyPayload' | 'userFromPayload'> = {
+    verifyPayload: (raw: string) => verifier.verifyAsync(raw),
     userFromPayload,
   };
   return { service: service as unknown as JwtAuthService, userFromPayload };

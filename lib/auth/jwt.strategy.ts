@@ -30,16 +30,14 @@ export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthServ
     }
 
     override authenticate(request: StrategyRequest): void {
-      let payload: JwtPayload;
-      try {
-        payload = tokens.decode(tokenOf(request) as string);
-      } catch (error) {
-        return this.fail(error, 401);
-      }
-      this.validate(payload).then(
-        (user) => this.success(user),
-        (error: unknown) => (error instanceof TokenRejectedError ? this.fail(error, 401) : this.error(error as Error)),
-      );
+      tokens
+        .verifyPayload(tokenOf(request) as string)
+        .then((payload) => this.validate(payload))
+        .then(
+          (user) => this.success(user),
+          (error: unknown) =>
+            error instanceof TokenRejectedError ? this.fail(error, 401) : this.error(error as Error),
+        );
     }
 
     async validate(payload: JwtPayload): Promise<object> {

@@ -92,6 +92,11 @@ export class JwtAuthService<TUser extends object = object> {
     return this.verifier.verify(token);
   }
 
+  /** As decode, and with `jwksUrl` it fetches the key a token names when it is not yet known. */
+  verifyPayload(token: string): Promise<Readonly<JwtPayload>> {
+    return this.verifier.verifyAsync(token);
+  }
+
   /**
    * What JwtAuthGuard does with a token: verify it, then the user it names, through the user
    * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
