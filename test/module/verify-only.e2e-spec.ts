@@ -2,9 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import request from 'supertest';
 import { JwtAuthModule, type JwtAuthModuleForRootOptions } from '../../lib/index.js';
-import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, ProtectedController, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
 import { adminClaims, signHs } from '../support/tokens.js';
 
 const first = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -42,6 +44,16 @@ class JwksServer {
   }
 }
 
+/** A route guarded the official recipe's way, by Passport with the module's strategy. */
+@Controller()
+class PassportRoute {
+  @Get('passport')
+  @UseGuards(AuthGuard('jwt'))
+  get() {
+    return { ok: true };
+  }
+}
+
 describe.each(ADAPTERS)('verify-only mode (%s)', (adapter) => {
   let t: TestApp | undefined;
   const start = async (options: typeof JwtAuthModuleForRootOptions) => {
@@ -65,6 +77,23 @@ describe.each(ADAPTERS)('verify-only mode (%s)', (adapter) => {
         .post('/api-token-verify/')
         .send({ token: issued(first.privateKey, 'issuer-1') });
       expect(verify.status).toBe(200);
+    });
+
+    it("Passport's AuthGuard fetches the key a token names, as JwtAuthGuard does", async () => {
+      await t?.close();
+      t = await startApp(
+        adapter,
+        JwtAuthModule.forRoot({ imports: [UsersModule], verifyOnly: true, jwksUrl: jwks.url, jwksCooldown: 1 }),
+        [ProtectedController, PassportRoute],
+      );
+      const ok = await request(t.server)
+        .get('/passport')
+        .set('Authorization', `JWT ${issued(first.privateKey, 'issuer-1')}`);
+      expect(ok.status).toBe(200);
+      const unknown = await request(t.server)
+        .get('/passport')
+        .set('Authorization', `JWT ${issued(first.privateKey, 'nope')}`);
+      expect(unknown.status).toBe(401);
     });
 
     it('a flood of unknown kids is refused without a flood of fetches', async () => {
