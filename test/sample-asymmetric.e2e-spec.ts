@@ -1,31 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { createHmac, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createApp, HTTP_ADAPTERS } from '../sample/create-app.js';
 import { generateKeyMaterial } from '../sample/keys.js';
+import { useSampleEnv } from './support/sample-env.js';
 
 /** The variables the sample reads for its keys; each test app starts from exactly these. */
 const SAMPLE_ENV = ['SAMPLE_DB', 'JWT_SECRET_KEY', 'JWT_ALGORITHM', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY'];
-const savedEnv = Object.fromEntries(SAMPLE_ENV.map((name) => [name, process.env[name]]));
-const tempDir = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-sample-rs256-'));
-
-function setEnv(values: Record<string, string | undefined>): void {
-  for (const name of SAMPLE_ENV) {
-    const value = values[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
-
-afterAll(() => {
-  setEnv(savedEnv);
-  rmSync(tempDir, { recursive: true, force: true });
-});
+const { tempDir, setEnv } = useSampleEnv(SAMPLE_ENV, 'nest-rest-jwt-sample-rs256-');
 
 function partOf(token: string, index: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString('utf8'));

@@ -1,35 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createApp, HTTP_ADAPTERS } from '../sample/create-app.js';
 import { UserStore } from '../sample/users/user-store.js';
 import { runUsersCommand } from '../sample/users/users-command.js';
+import { useSampleEnv } from './support/sample-env.js';
 
 const SECRET = 'sample-e2e-secret-long-enough-for-hs256-signing';
 const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
 
 /** The variables the sample reads; each test app starts from exactly these. */
 const SAMPLE_ENV = ['SAMPLE_DB', 'JWT_SECRET_KEY', 'JWT_EXPIRATION_DELTA', 'JWT_ALLOW_REFRESH', 'JWT_ERROR_FORMAT'];
-const savedEnv = Object.fromEntries(SAMPLE_ENV.map((name) => [name, process.env[name]]));
-const tempDir = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-sample-e2e-'));
-
-function setEnv(values: Record<string, string | undefined>): void {
-  for (const name of SAMPLE_ENV) {
-    const value = values[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
-
-afterAll(() => {
-  setEnv(savedEnv);
-  rmSync(tempDir, { recursive: true, force: true });
-});
+const { tempDir, setEnv } = useSampleEnv(SAMPLE_ENV, 'nest-rest-jwt-sample-e2e-');
 
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
