@@ -52,3 +52,9 @@ export { decodeDjangoHash, type DecodedDjangoHash } from './passwords/django-has
 export { DJANGO_SALT_LENGTH, makeSalt } from './passwords/salt.js';
 export type { Jwks } from './http/jwks.controller.js';
 export type { VerificationKey } from './settings/jwt-auth-settings.js';
+export type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation/revocation-store.js';
+export {
+  MemoryRevocationStore,
+  RevocationStoreFullError,
+  type MemoryRevocationStoreOptions,
+} from './revocation/memory-revocation-store.js';

@@ -1,0 +1,43 @@
+/**
+ * What the guard asks about one token, in one call (one round trip for a remote store).
+ * `subject` is the username the token names; `family` is the `jti` of the login that
+ * started the token's refresh chain (the `orig_jti` claim), when it has one.
+ */
+export interface RevocationQuery {
+  jti?: string;
+  subject: string;
+  family?: string;
+}
+
+/** The answer: whether the token itself, its user's older tokens, or its chain are revoked. */
+export interface RevocationState {
+  /** `'revoked'`: logged out; `'replaced'`: refreshed away under `rotateOnRefresh`. */
+  token?: TokenMark;
+  /** Tokens of this subject issued at or before this time (seconds) are refused. */
+  subjectRevokedAt?: number;
+  /** Every token of this refresh chain is refused (a replaced token was presented again). */
+  familyRevoked: boolean;
+}
+
+export type TokenMark = 'revoked' | 'replaced';
+
+/**
+ * Where revocations are kept. Every entry is written with the number of seconds it must live
+ * (as long as the token it refuses could be used) and may be forgotten after that, so that
+ * nothing grows without bound. Every method rejects when the store cannot be reached: the
+ * guard then fails closed.
+ */
+export interface RevocationStore {
+  /** One lookup for everything that can refuse a token. */
+  lookup(query: RevocationQuery): Promise<RevocationState>;
+  /**
+   * Marks a token. Resolves true when it was not marked before (atomically: of two concurrent
+   * calls for one `jti`, exactly one resolves true), false when it already was; an existing
+   * mark is kept.
+   */
+  markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean>;
+  /** Refuses the subject's tokens issued at or before `at` (seconds); a later time wins. */
+  revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void>;
+  /** Refuses every token of a refresh chain. */
+  revokeFamily(family: string, ttlSeconds: number): Promise<void>;
+}
