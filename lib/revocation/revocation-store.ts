@@ -40,4 +40,6 @@ export interface RevocationStore {
   revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void>;
   /** Refuses every token of a refresh chain. */
   revokeFamily(family: string, ttlSeconds: number): Promise<void>;
+  /** Called when the app shuts down: a store that opened a connection closes it (not a client it was given). */
+  close?(): Promise<void>;
 }
