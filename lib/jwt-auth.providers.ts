@@ -9,7 +9,9 @@ import { FastifyCompat } from './http/fastify-compat.js';
 import { buildJwks, JwksController, JWT_AUTH_JWKS } from './http/jwks.controller.js';
 import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
 import { createTokenController } from './http/token.controller.js';
+import { openApiProvider } from './openapi/openapi-decorations.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
+import { TokenRevocation } from './revocation/token-revocation.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
 import { JWT_AUTH_JWT_SERVICE, JwtAuthService } from './tokens/jwt-auth.service.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
@@ -40,6 +42,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       useFactory: (settings: JwtAuthSettings) => new TokenVerifier(settings),
       inject: [JWT_AUTH_SETTINGS],
     },
+    TokenRevocation,
     JwtAuthService,
     {
       provide: JWT_AUTH_STRATEGY,
@@ -49,10 +52,15 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     JwtAuthGuard,
   ];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
-  const controllers: Type<unknown>[] = extras.controller ? [createTokenController(extras.routePrefix)] : [];
+  const tokenController = extras.controller ? createTokenController(extras.routePrefix) : undefined;
+  const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
   if (extras.jwks) {
     controllers.push(JwksController);
     providers.push({ provide: JWT_AUTH_JWKS, useFactory: buildJwks, inject: [JWT_AUTH_SETTINGS] });
+  }
+  // Documents the controllers in the app's OpenAPI document when @nestjs/swagger is installed.
+  if (controllers.length > 0) {
+    providers.push(openApiProvider({ token: tokenController, jwks: extras.jwks ? JwksController : undefined }));
   }
   if (extras.controller) {
     providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat, LoginThrottle);

@@ -34,23 +34,22 @@ interface PassportActions {
 /** The strategy as Passport sees it (createJwtStrategy returns `object`). */
 interface StrategyUnderTest extends PassportActions {
   authenticate(request: object): void;
-  validate(payload: JwtPayload): Promise<object>;
 }
 
 type Request = { headers: Record<string, string> };
 
 /**
- * A JwtAuthService stand-in: verifyPayload is the real TokenVerifier, userFromPayload a mock. The
- * strategy calls only these two, so the cast to the class (which has private members) is narrow.
+ * A JwtAuthService stand-in: authenticateToken is the real TokenVerifier followed by a mock user
+ * lookup (revocation is proven end to end in test/lifecycle). The strategy calls only this, so
+ * the cast to the class (which has private members) is narrow.
  */
 type UserFromPayload = jest.Mock<(payload: JwtPayload) => Promise<object>>;
 const findsUser = (): UserFromPayload => jest.fn(async (_payload: JwtPayload): Promise<object> => USER);
 
 function stubService(settings: JwtAuthSettings, userFromPayload: UserFromPayload) {
   const verifier = new TokenVerifier(settings);
-  const service: Pick<JwtAuthService, 'verifyPayload' | 'userFromPayload'> = {
-    verifyPayload: (raw: string) => verifier.verifyAsync(raw),
-    userFromPayload,
+  const service: Pick<JwtAuthService, 'authenticateToken'> = {
+    authenticateToken: async (raw: string) => userFromPayload(await verifier.verifyAsync(raw)),
   };
   return { service: service as unknown as JwtAuthService, userFromPayload };
 }
@@ -205,13 +204,6 @@ describe('createJwtStrategy: what userFromPayload decides', () => {
     expect(error).toHaveBeenCalledWith(outage);
     expect(fail).not.toHaveBeenCalled();
     expect(success).not.toHaveBeenCalled();
-  });
-
-  it('validate(payload) resolves to what userFromPayload gives', async () => {
-    const { strategy, userFromPayload } = setup();
-    const payload = { username: 'admin', exp: 2_000_000_000 };
-    await expect((strategy as StrategyUnderTest).validate(payload)).resolves.toBe(USER);
-    expect(userFromPayload).toHaveBeenCalledWith(payload);
   });
 });
 

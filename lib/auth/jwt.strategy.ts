@@ -1,27 +1,29 @@
+import { ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
-import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import type { JwtAuthService } from '../tokens/jwt-auth.service.js';
-import { TokenRejectedError } from '../tokens/token-error.js';
-import { parseAuthorizationHeader } from './authorization-header.js';
+import { RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
+import { type CredentialsRequest, readCredentials } from './credentials.js';
+import { csrfFailure } from './csrf.js';
 
 /** Internal token of the Passport strategy instance (constructing it registers it with Passport). */
 export const JWT_AUTH_STRATEGY = Symbol('nest-rest-jwt:strategy');
 
-type StrategyRequest = { headers?: { authorization?: string | string[] } };
+type StrategyRequest = CredentialsRequest & { method?: string };
 
 /**
  * The Passport strategy, a passport-jwt Strategy registered under the configured name, so that
  * `AuthGuard(name)` works as in the official recipe. Verification is JwtAuthService's rather than
- * jsonwebtoken's: the reference's order of checks, and cached verified tokens; the header is read
- * strictly (passport-jwt's extractor accepts `JWT <token> junk`). JwtAuthGuard makes the same
- * checks without the Passport round trip, which would double the cost of a guarded request.
+ * jsonwebtoken's: the reference's order of checks, revocation, and cached verified tokens; the
+ * header is read strictly (passport-jwt's extractor accepts `JWT <token> junk`). JwtAuthGuard
+ * makes the same checks without the Passport round trip, which would double the cost of a
+ * guarded request.
  */
 export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthService): object {
   const tokenOf = (request: StrategyRequest): string | null => {
-    const header = parseAuthorizationHeader(request.headers?.authorization, settings.authHeaderPrefix);
-    return header.kind === 'token' ? header.token : null;
+    const credentials = readCredentials(request, settings);
+    return credentials.kind === 'token' ? credentials.token : null;
   };
   class JwtStrategy extends PassportStrategy(Strategy, settings.strategyName) {
     constructor() {
@@ -30,18 +32,25 @@ export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthServ
     }
 
     override authenticate(request: StrategyRequest): void {
-      tokens
-        .verifyPayload(tokenOf(request) as string)
-        .then((payload) => this.validate(payload))
-        .then(
-          (user) => this.success(user),
-          (error: unknown) =>
-            error instanceof TokenRejectedError ? this.fail(error, 401) : this.error(error as Error),
-        );
+      const credentials = readCredentials(request, settings);
+      tokens.authenticateToken(credentials.kind === 'token' ? credentials.token : '').then(
+        (user) => {
+          const csrf = credentials.kind === 'token' && credentials.fromCookie && settings.csrf;
+          const failure = csrf ? csrfFailure(request, csrf) : undefined;
+          if (failure === undefined) this.success(user);
+          else this.error(new ForbiddenException(failure));
+        },
+        (error: unknown) => {
+          if (error instanceof TokenRejectedError) this.fail(error, 401);
+          else if (error instanceof RevocationUnavailableError) this.error(new ServiceUnavailableException(error.message));
+          else this.error(error as Error);
+        },
+      );
     }
 
-    async validate(payload: JwtPayload): Promise<object> {
-      return tokens.userFromPayload(payload);
+    /** PassportStrategy requires it; never called, since authenticate above does the work. */
+    validate(): never {
+      throw new Error('nest-rest-jwt: JwtStrategy.validate is not used');
     }
   }
   return new JwtStrategy();

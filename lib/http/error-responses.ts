@@ -9,10 +9,12 @@ export const NON_FIELD_ERRORS = 'non_field_errors';
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** A failure with a single message: `{"detail": ...}` in DRF's format. */

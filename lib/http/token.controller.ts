@@ -13,19 +13,29 @@ import {
   Res,
   type Type,
 } from '@nestjs/common';
+import { readCredentials } from '../auth/credentials.js';
+import { csrfFailure } from '../auth/csrf.js';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
+import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
 import { Public } from '../auth/public.decorator.js';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { AnyRequest } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JwtAuthService } from '../tokens/jwt-auth.service.js';
-import { TokenRejectedError } from '../tokens/token-error.js';
+import { RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
 import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
 import { detailException, nonFieldException, setHeader, validationException } from './error-responses.js';
 import { readRequestBody } from './request-body.js';
 
-/** The paths of the three endpoints, below the optional route prefix. */
-export const TOKEN_ROUTES = ['api-token-auth', 'api-token-refresh', 'api-token-verify'] as const;
+/** The paths of the endpoints, below the optional route prefix: upstream's three, then logout. */
+export const TOKEN_ROUTES = [
+  'api-token-auth',
+  'api-token-refresh',
+  'api-token-verify',
+  'api-token-revoke',
+  'api-token-revoke-all',
+] as const;
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
 export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -42,7 +52,9 @@ const CREDENTIAL_FIELDS = [
 const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfies readonly CharFieldSpec[];
 
 type Reply = { header(name: string, value: string): unknown };
-type EndpointRequest = AnyRequest & Parameters<typeof readRequestBody>[0] & { method: string; url: string };
+type EndpointRequest = AnyRequest &
+  Parameters<typeof readRequestBody>[0] &
+  Parameters<typeof readCredentials>[0] & { method: string; url: string };
 
 /**
  * Builds the controller for one module: its path is the route prefix, which is only known
@@ -56,6 +68,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       @Inject(JWT_AUTH_SETTINGS) readonly settings: JwtAuthSettings,
       readonly tokens: JwtAuthService,
       readonly loginThrottle: LoginThrottle,
+      readonly guard: JwtAuthGuard,
     ) {}
 
     /** POST /api-token-auth/: username and password for a token. */
@@ -67,7 +80,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       await this.loginThrottle.check(username, request, reply);
       const user = await this.tokens.authenticate(username, password);
       if (!user) throw nonFieldException(this.settings.errorFormat, INVALID_CREDENTIALS);
-      return this.respond(this.tokens.issueToken(user), user, request);
+      return this.respond(this.tokens.issueToken(user), user, request, reply);
     }
 
     /** POST /api-token-refresh/: a new token for a valid one that carries `orig_iat`. */
@@ -75,18 +88,43 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @HttpCode(HttpStatus.OK)
     async refresh(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       this.refuseWhenVerifyOnly(request);
-      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
+      const token = await this.readToken(request, reply);
       const issued = await this.refused(() => this.tokens.refreshToken(token));
-      return this.respond(issued.token, issued.user, request);
+      return this.respond(issued.token, issued.user, request, reply);
     }
 
     /** POST /api-token-verify/: the same token back when it and its user are valid. */
     @Post(TOKEN_ROUTES[2])
     @HttpCode(HttpStatus.OK)
     async verify(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
-      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
+      const token = await this.readToken(request, reply);
       const verified = await this.refused(() => this.tokens.verifyToken(token));
-      return this.respond(verified.token, verified.user, request);
+      return this.respond(verified.token, verified.user, request, reply);
+    }
+
+    /**
+     * POST /api-token-revoke/ (logout, not in the reference): the token in the body, else the
+     * request's own (Authorization header or cookie), is refused from now on. An expired or
+     * already revoked token answers 200 too.
+     */
+    @Post(TOKEN_ROUTES[3])
+    @HttpCode(HttpStatus.OK)
+    async revoke(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      const token = await this.readToken(request, reply, true);
+      await this.refused(() => this.tokens.revokeToken(token));
+      clearTokenCookies(this.settings, reply);
+      return {};
+    }
+
+    /** POST /api-token-revoke-all/ (log out everywhere): every token of the authenticated user. */
+    @Post(TOKEN_ROUTES[4])
+    @HttpCode(HttpStatus.OK)
+    async revokeAll(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
+      setHeader(reply, 'Cache-Control', 'no-store');
+      const user = await this.guard.authenticateRequest(request, reply);
+      await this.refused(() => this.tokens.revokeAllForUser(user));
+      clearTokenCookies(this.settings, reply);
+      return {};
     }
 
     /** Any other method on the three paths (one handler a method: Nest keeps one per handler). */
@@ -148,16 +186,47 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       return result.values;
     }
 
+    /**
+     * The `token` field; in cookie mode a body without one uses the token cookie (a page cannot
+     * read it), and `fromCredentials` (logout) also the Authorization header. A token taken
+     * from the cookie is subject to the CSRF defence, as any cookie-authenticated request.
+     */
+    private async readToken(request: EndpointRequest, reply: Reply, fromCredentials = false): Promise<string> {
+      if (fromCredentials || this.settings.authCookie !== undefined) {
+        setHeader(reply, 'Cache-Control', 'no-store');
+        const body = await readRequestBody(request);
+        const data = body.kind === 'data' ? body.data : undefined;
+        const bodyHasToken = typeof data === 'object' && data !== null && Object.hasOwn(data, 'token');
+        const credentials = readCredentials(request, this.settings);
+        if (!bodyHasToken && credentials.kind === 'token' && (fromCredentials || credentials.fromCookie)) {
+          this.checkCsrf(request, credentials.fromCookie);
+          return credentials.token;
+        }
+      }
+      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
+      return token;
+    }
+
+    private checkCsrf(request: EndpointRequest, fromCookie: boolean): void {
+      if (!fromCookie || this.settings.csrf === undefined) return;
+      const failure = csrfFailure(request, this.settings.csrf);
+      if (failure !== undefined) throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
+    }
+
     private async refused<T>(action: () => Promise<T>): Promise<T> {
       try {
         return await action();
       } catch (error) {
         if (error instanceof TokenRejectedError) throw nonFieldException(this.settings.errorFormat, error.message);
+        if (error instanceof RevocationUnavailableError) {
+          throw detailException(this.settings.errorFormat, this.settings.revocationUnavailableStatus, error.message);
+        }
         throw error;
       }
     }
 
-    private respond(token: string, user: object, request: AnyRequest): object {
+    private respond(token: string, user: object, request: EndpointRequest, reply: Reply): object {
+      setTokenCookies(this.settings, request, reply, token);
       const handler = this.settings.responsePayloadHandler;
       return handler ? handler(token, user, request) : { token };
     }

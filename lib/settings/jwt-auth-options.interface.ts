@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { Duration } from './duration.js';
 
 export const SUPPORTED_ALGORITHMS = [
@@ -65,6 +66,36 @@ export interface LoginThrottleOptions {
    * several instances share one (Redis-backed, for instance); the module never clears it.
    */
   storage?: ThrottlerStorage;
+}
+
+/**
+ * The token cookie (JWT_AUTH_COOKIE). The cookie is always HttpOnly; its Max-Age is the
+ * token's remaining lifetime unless `maxAge` is given.
+ */
+export interface AuthCookieOptions {
+  name: string;
+  /** Default true: the cookie is only sent over HTTPS (browsers treat http://localhost as secure). */
+  secure?: boolean;
+  /** Default `'lax'`. `'none'` needs `secure`. */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /** Default `'/'`. */
+  path?: string;
+  /** Default: none (the cookie goes to this host only). */
+  domain?: string;
+  /** Default: the token's remaining lifetime. */
+  maxAge?: Duration;
+}
+
+/**
+ * The CSRF defence of cookie mode (double submit): the module sets a readable cookie with a
+ * random value, and every unsafe request (POST, PUT, PATCH, DELETE) authenticated by the token
+ * cookie must send the same value in a header. Django's names by default.
+ */
+export interface CsrfOptions {
+  /** Default `'csrftoken'`. */
+  cookieName?: string;
+  /** Default `'X-CSRFToken'`. */
+  headerName?: string;
 }
 
 /**
@@ -141,6 +172,37 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
    * a user deactivated or deleted after issue keeps access until the token expires.
    */
   stateless?: boolean;
+  /**
+   * Not in the reference: where revoked tokens are kept (default: a MemoryRevocationStore, right
+   * for one process). Apps on several instances share a RedisRevocationStore.
+   */
+  revocationStore?: RevocationStore;
+  /**
+   * Not in the reference: the status when the revocation store cannot be reached (default 503).
+   * Either way the request is refused (fail closed) and the outage is logged.
+   */
+  revocationUnavailableStatus?: 401 | 503;
+  /**
+   * Not in the reference: refreshing revokes the token it replaces, and presenting a replaced
+   * token for refresh again revokes every token of that login (reuse detection, RFC 9700
+   * section 4.14.2). Default false. Needs `includeTokenId`.
+   */
+  rotateOnRefresh?: boolean;
+  /**
+   * JWT_AUTH_COOKIE: the token cookie's name (or options). Obtain, refresh and verify set it;
+   * the guard reads it when no Authorization header is sent; revoking clears it.
+   */
+  authCookie?: string | AuthCookieOptions;
+  /**
+   * Not in the reference: the CSRF defence of cookie mode (default on when `authCookie` is set;
+   * false turns it off, which only makes sense when no browser sends the cookie cross-site).
+   */
+  csrf?: boolean | CsrfOptions;
+  /**
+   * JWT_GET_USER_SECRET_KEY: a per-user HMAC secret (HS algorithms only). Tokens are signed and
+   * verified with it instead of `secretKey`; changing it revokes every token of that user.
+   */
+  getUserSecretKey?(user: TUser): string | Buffer | KeyObject;
   /** The name the Passport strategy is registered under (default `'jwt'`). */
   strategyName?: string;
   /**

@@ -1,9 +1,12 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseDuration } from './duration.js';
+import { type Duration, parseDuration } from './duration.js';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 import {
   type AnyRequest,
+  type AuthCookieOptions,
+  type CsrfOptions,
   type ErrorFormat,
   type JwtAlgorithm,
   type JwtAuthModuleOptions,
@@ -45,9 +48,27 @@ export interface JwtAuthSettings {
   stateless: boolean;
   /** Login attempt limits (`ttl` in seconds); false when turned off. */
   loginThrottle: LoginThrottleSettings | false;
+  /** The app's revocation store; undefined: the module keeps a MemoryRevocationStore. */
+  revocationStore?: RevocationStore;
+  revocationUnavailableStatus: 401 | 503;
+  rotateOnRefresh: boolean;
+  /** Cookie mode: the token cookie (`maxAge` in seconds) and the CSRF defence, when on. */
+  authCookie?: AuthCookieSettings;
+  csrf?: Required<CsrfOptions>;
   payloadHandler?: (user: object, defaults: JwtPayload) => JwtPayload;
   responsePayloadHandler?: (token: string, user: object, request: AnyRequest) => object;
   getUsernameFromPayload: (payload: JwtPayload) => unknown;
+  /** JWT_GET_USER_SECRET_KEY (HS algorithms only). */
+  getUserSecretKey?: (user: object) => string | Buffer | KeyObject;
+}
+
+export interface AuthCookieSettings {
+  name: string;
+  secure: boolean;
+  sameSite: 'lax' | 'strict' | 'none';
+  path: string;
+  domain?: string;
+  maxAge?: number;
 }
 
 /** `loginThrottle` after validation: defaults applied, `ttl` in whole seconds. */
@@ -118,6 +139,12 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
       : asymmetricKeys(options, algorithm);
   const { keyId, keys } = keyRing(options, algorithm, verifyingKey);
   const remoteJwks = jwksSource(options, verifyOnly);
+  if (options.getUserSecretKey !== undefined && (!algorithm.startsWith('HS') || verifyOnly)) {
+    throw new JwtAuthConfigError(
+      'getUserSecretKey',
+      `needs an HS algorithm and a secretKey (algorithm is ${algorithm}${verifyOnly ? ', verifyOnly' : ''})`,
+    );
+  }
   if (verifyOnly && keys.size === 0 && remoteJwks === undefined) {
     throw new JwtAuthConfigError('verifyOnly', 'needs keys to verify with: jwksUrl, verifyKeys, or both');
   }
@@ -163,10 +190,108 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     userCacheTtl: duration(options, 'userCacheTtl', 0),
     stateless: flag(options, 'stateless', false),
     loginThrottle: loginThrottle(options.loginThrottle),
+    ...lifecycle(options),
     payloadHandler: handler(options, 'payloadHandler'),
     responsePayloadHandler: handler(options, 'responsePayloadHandler'),
     getUsernameFromPayload: handler(options, 'getUsernameFromPayload') ?? ((payload: JwtPayload) => payload.username),
   };
+}
+
+/** Revocation, rotation and cookie mode. */
+function lifecycle(options: JwtAuthModuleOptions<object>) {
+  const store = options.revocationStore;
+  if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.lookup !== 'function')) {
+    throw new JwtAuthConfigError('revocationStore', 'must implement RevocationStore (lookup, markToken, ...)');
+  }
+  const status = options.revocationUnavailableStatus ?? 503;
+  if (status !== 401 && status !== 503) {
+    throw new JwtAuthConfigError('revocationUnavailableStatus', `must be 401 or 503 (got ${JSON.stringify(status)})`);
+  }
+  const rotateOnRefresh = flag(options, 'rotateOnRefresh', false);
+  if (rotateOnRefresh && options.includeTokenId === false) {
+    throw new JwtAuthConfigError('rotateOnRefresh', 'needs includeTokenId: a token is revoked by its jti');
+  }
+  const authCookie = cookieSettings(options.authCookie);
+  const csrfOption = options.csrf ?? authCookie !== undefined;
+  if (typeof csrfOption !== 'boolean' && (csrfOption === null || typeof csrfOption !== 'object')) {
+    throw new JwtAuthConfigError('csrf', 'must be true, false or { cookieName, headerName }');
+  }
+  const csrf =
+    authCookie !== undefined && csrfOption !== false
+      ? {
+          cookieName: cookieName(
+            'csrf.cookieName',
+            csrfOption === true ? undefined : csrfOption.cookieName,
+            'csrftoken',
+          ),
+          headerName: headerName(csrfOption === true ? undefined : csrfOption.headerName),
+        }
+      : undefined;
+  if (csrf !== undefined && authCookie !== undefined && csrf.cookieName === authCookie.name) {
+    throw new JwtAuthConfigError('csrf.cookieName', 'must differ from the token cookie name');
+  }
+  return {
+    revocationStore: store,
+    revocationUnavailableStatus: status,
+    rotateOnRefresh,
+    authCookie,
+    csrf,
+    getUserSecretKey: handler(options, 'getUserSecretKey'),
+  };
+}
+
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function cookieName(option: string, value: unknown, fallback?: string): string {
+  const name = value ?? fallback;
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    throw new JwtAuthConfigError(
+      option,
+      `must be a cookie name (letters, digits, !#$%&'*+.^_\`|~-), got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
+function headerName(value: unknown): string {
+  const name = value ?? 'X-CSRFToken';
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    throw new JwtAuthConfigError('csrf.headerName', `must be an HTTP header name, got ${JSON.stringify(name)}`);
+  }
+  return name.toLowerCase();
+}
+
+function cookieSettings(option: string | AuthCookieOptions | undefined): AuthCookieSettings | undefined {
+  if (option === undefined) return undefined;
+  const given: AuthCookieOptions = typeof option === 'string' ? { name: option } : option;
+  if (given === null || typeof given !== 'object') {
+    throw new JwtAuthConfigError(
+      'authCookie',
+      'must be a cookie name or { name, secure, sameSite, path, domain, maxAge }',
+    );
+  }
+  const sameSite = given.sameSite ?? 'lax';
+  if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
+    throw new JwtAuthConfigError(
+      'authCookie.sameSite',
+      `must be "lax", "strict" or "none" (got ${JSON.stringify(sameSite)})`,
+    );
+  }
+  const secure = given.secure ?? true;
+  if (typeof secure !== 'boolean') throw new JwtAuthConfigError('authCookie.secure', 'must be a boolean');
+  if (sameSite === 'none' && !secure) {
+    throw new JwtAuthConfigError('authCookie.sameSite', 'is "none", which browsers only accept with secure: true');
+  }
+  const path = given.path ?? '/';
+  if (typeof path !== 'string' || !/^\/[\x21-\x3a\x3c-\x7e]*$/.test(path)) {
+    throw new JwtAuthConfigError('authCookie.path', 'must be a path starting with "/" without ";" or spaces');
+  }
+  const domain = given.domain;
+  if (domain !== undefined && (typeof domain !== 'string' || !/^\.?[A-Za-z0-9.-]+$/.test(domain))) {
+    throw new JwtAuthConfigError('authCookie.domain', 'must be a host name');
+  }
+  const maxAge = given.maxAge === undefined ? undefined : duration(given, 'maxAge', 0, 'authCookie.maxAge');
+  return { name: cookieName('authCookie.name', given.name), secure, sameSite, path, domain, maxAge };
 }
 
 function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
@@ -366,18 +491,23 @@ function isJwk(input: unknown): input is JsonWebKey {
   );
 }
 
-function duration(options: JwtAuthModuleOptions<object>, name: keyof JwtAuthModuleOptions, fallback: number): number {
+function duration<T extends object>(
+  options: T,
+  name: keyof T & string,
+  fallback: number,
+  label: string = name,
+): number {
   const raw = options[name];
   if (raw === undefined) return fallback;
-  const seconds = parseDuration(raw);
+  const seconds = parseDuration(raw as Duration);
   if (seconds === undefined) {
     throw new JwtAuthConfigError(
-      name,
+      label,
       `must be a number of seconds or a string such as "5m" or "7d" (got ${JSON.stringify(raw)})`,
     );
   }
   if (seconds < 0) {
-    throw new JwtAuthConfigError(name, `must not be negative (got ${JSON.stringify(raw)})`);
+    throw new JwtAuthConfigError(label, `must not be negative (got ${JSON.stringify(raw)})`);
   }
   return seconds;
 }
@@ -400,7 +530,7 @@ function optionalString(options: JwtAuthModuleOptions<object>, name: 'audience' 
   return raw;
 }
 
-function handler<K extends 'payloadHandler' | 'responsePayloadHandler' | 'getUsernameFromPayload'>(
+function handler<K extends 'payloadHandler' | 'responsePayloadHandler' | 'getUsernameFromPayload' | 'getUserSecretKey'>(
   options: JwtAuthModuleOptions<object>,
   name: K,
 ): JwtAuthSettings[K] | undefined {

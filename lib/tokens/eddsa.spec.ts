@@ -8,6 +8,7 @@ import { signEdDsa } from './eddsa-signer.js';
 import { JwtAuthService } from './jwt-auth.service.js';
 import { jwtModuleOptions } from './jwt-options.js';
 import { TokenRejectedError, type TokenRejection } from './token-error.js';
+import { TokenRevocation } from '../revocation/token-revocation.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const ed = generateKeyPairSync('ed25519');
@@ -64,6 +65,7 @@ function serviceFor(options: JwtAuthModuleOptions): JwtAuthService<{ username: s
     new JwtService(jwtModuleOptions(settings)),
     new TokenVerifier(settings),
     new Users(),
+    new TokenRevocation(settings),
   );
 }
 

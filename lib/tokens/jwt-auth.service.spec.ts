@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { JwtAuthModuleOptions } from '../settings/jwt-auth-options.interface.js';
 import { resolveSettings } from '../settings/jwt-auth-settings.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { TokenRevocation } from '../revocation/token-revocation.js';
 import { TokenVerifier } from './token-verifier.js';
 import { JwtAuthService, nowSeconds, refreshExpired } from './jwt-auth.service.js';
 import { jwtModuleOptions } from './jwt-options.js';
@@ -31,6 +32,7 @@ function serviceWith(options: Partial<JwtAuthModuleOptions> = {}): JwtAuthServic
     new JwtService(jwtModuleOptions(settings)),
     new TokenVerifier(settings),
     new Users(),
+    new TokenRevocation(settings),
   );
 }
 

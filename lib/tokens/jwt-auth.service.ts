@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { TokenRevocation } from '../revocation/token-revocation.js';
 import { TokenUser } from '../users/token-user.js';
 import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
@@ -32,6 +33,7 @@ export class JwtAuthService<TUser extends object = object> {
     @Inject(JWT_AUTH_JWT_SERVICE) private readonly jwt: JwtService,
     private readonly verifier: TokenVerifier,
     private readonly users: UserLookupService<TUser>,
+    private readonly revocation: TokenRevocation,
   ) {
     if (settings.userCacheTtl > 0) this.userCache = new UserCache(settings.userCacheTtl);
   }
@@ -64,6 +66,8 @@ export class JwtAuthService<TUser extends object = object> {
     if (settings.issuer !== undefined) payload.iss = settings.issuer;
     if (settings.includeIssuedAt) payload.iat = now;
     if (settings.includeTokenId) payload.jti = randomUUID();
+    // Under rotation every token of a login carries the login's jti: its refresh chain.
+    if (settings.rotateOnRefresh) payload.orig_jti = payload.jti;
     return payload;
   }
 
@@ -87,7 +91,7 @@ export class JwtAuthService<TUser extends object = object> {
     return this.sign(this.createPayload(user));
   }
 
-  /** Signature and claims only, no user lookup. The payload is frozen: it may be shared. */
+  /** Signature and claims only: no revocation check, no user lookup. The payload is frozen: it may be shared. */
   decode(token: string): Readonly<JwtPayload> {
     return this.verifier.verify(token);
   }
@@ -104,6 +108,8 @@ export class JwtAuthService<TUser extends object = object> {
   async authenticateToken(token: string): Promise<TUser | TokenUser> {
     const payload = await this.verifier.verifyAsync(token);
     const username = this.usernameIn(payload);
+    // Never skipped, not even for a token the verifier had cached or a stateless user.
+    await this.revocation.check(payload, username);
     if (this.settings.stateless) return new TokenUser(username, payload);
     const cached = this.userCache?.get(username);
     if (cached !== undefined) return cached;
@@ -126,11 +132,41 @@ export class JwtAuthService<TUser extends object = object> {
     return username;
   }
 
-  /** What `/api-token-verify/` checks: the token and its user. Returns the same token. */
+  /** What `/api-token-verify/` checks: the token, its revocation and its user. Returns the same token. */
   async verifyToken(token: string): Promise<IssuedToken<TUser> & { payload: JwtPayload }> {
     const payload = await this.verifier.verifyAsync(token);
+    await this.revocation.check(payload, this.usernameIn(payload));
     const user = await this.userFromPayload(payload);
     return { token, user, payload };
+  }
+
+  /**
+   * Logout (`/api-token-revoke/`): the token is refused from now on, and under rotation its
+   * whole chain. An expired or already revoked token is left as it is. A token that is not
+   * valid (bad signature...) is refused with its reason.
+   */
+  async revokeToken(token: string): Promise<void> {
+    let payload: Readonly<JwtPayload>;
+    try {
+      payload = await this.verifier.verifyAsync(token);
+    } catch (error) {
+      if (error instanceof TokenRejectedError && error.reason === 'expired') return;
+      throw error;
+    }
+    this.usernameIn(payload);
+    await this.revocation.revoke(payload);
+  }
+
+  /**
+   * Log out everywhere: every token of this user issued until now is refused, without listing
+   * them (call it when the password changes). Resolves when tokens issued from then on pass.
+   */
+  async revokeAllForUser(user: TUser): Promise<void> {
+    const username = this.users.getUsername(user);
+    if (typeof username !== 'string' || username === '') {
+      throw new TypeError('nest-rest-jwt: revokeAllForUser: the user has no username');
+    }
+    await this.revocation.revokeSubject(username);
   }
 
   /**
@@ -138,16 +174,32 @@ export class JwtAuthService<TUser extends object = object> {
    * `orig_iat` against the refresh window (inclusive), then a new token that keeps `orig_iat`.
    */
   async refreshToken(token: string): Promise<IssuedToken<TUser>> {
-    const { payload, user } = await this.verifyToken(token);
+    const payload = await this.verifier.verifyAsync(token);
+    const state = await this.revocation.lookup(payload, this.usernameIn(payload));
+    const rotate = this.settings.rotateOnRefresh;
+    if (state.token === 'replaced' && rotate) await this.reuseDetected(payload);
+    if (state.token !== undefined || this.revocation.isRevoked(payload, state)) {
+      throw new TokenRejectedError('revoked');
+    }
+    const user = await this.userFromPayload(payload);
     const origIat = payload.orig_iat;
     if (isFalsyInPython(origIat)) throw new TokenRejectedError('refresh_required');
     if (!isFiniteNumber(origIat)) throw new TokenRejectedError('invalid');
     if (refreshExpired(origIat, this.settings.refreshExpirationDelta, nowSeconds())) {
       throw new TokenRejectedError('refresh_expired');
     }
+    // Of two concurrent refreshes of one token, one wins; the other is a reuse.
+    if (rotate && !(await this.revocation.replace(payload))) await this.reuseDetected(payload);
     const next = this.createPayload(user);
     next.orig_iat = origIat;
+    if (rotate) next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
     return { token: this.sign(next), user };
+  }
+
+  /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */
+  private async reuseDetected(payload: Readonly<JwtPayload>): Promise<never> {
+    await this.revocation.revokeChain(payload);
+    throw new TokenRejectedError('revoked');
   }
 }
 

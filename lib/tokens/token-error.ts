@@ -10,7 +10,9 @@ export type TokenRejection =
   | 'user_not_found'
   | 'user_inactive'
   | 'refresh_required'
-  | 'refresh_expired';
+  | 'refresh_expired'
+  | 'revoked'
+  | 'no_token_id';
 
 /** Messages of the verify and refresh endpoints (upstream's serializers). */
 export const ENDPOINT_MESSAGES: Record<TokenRejection, string> = {
@@ -22,6 +24,9 @@ export const ENDPOINT_MESSAGES: Record<TokenRejection, string> = {
   user_inactive: 'User account is disabled.',
   refresh_required: 'orig_iat field is required.',
   refresh_expired: 'Refresh has expired.',
+  // Not in the reference (it has no revocation): worded as its other messages.
+  revoked: 'Token has been revoked.',
+  no_token_id: 'Token has no jti claim and cannot be revoked.',
 };
 
 /** Messages of the guard (upstream's JSONWebTokenAuthentication). */
@@ -36,5 +41,15 @@ export class TokenRejectedError extends Error {
   constructor(readonly reason: TokenRejection) {
     super(ENDPOINT_MESSAGES[reason]);
     this.name = 'TokenRejectedError';
+  }
+}
+
+/** The revocation store could not answer: the request is refused (fail closed), never let through. */
+export class RevocationUnavailableError extends Error {
+  static readonly MESSAGE = 'Token revocation status is unavailable.';
+
+  constructor(cause: unknown) {
+    super(RevocationUnavailableError.MESSAGE, { cause });
+    this.name = 'RevocationUnavailableError';
   }
 }

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { serialize, type SerializeOptions } from 'cookie';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { requestCookies } from './request-cookies.js';
+
+type Reply = { header(name: string, value: string): unknown; append?(name: string, value: string): unknown };
+type CookieRequest = Parameters<typeof requestCookies>[0];
+
+/**
+ * Cookie mode: the token cookie (HttpOnly, so no script reads it) and, with the CSRF defence,
+ * the readable CSRF cookie the page repeats in a header. Both live as long as the token. The
+ * CSRF value is kept across refreshes so that a page's other tabs keep working.
+ */
+export function setTokenCookies(settings: JwtAuthSettings, request: CookieRequest, reply: Reply, token: string): void {
+  const cookie = settings.authCookie;
+  if (cookie === undefined) return;
+  const maxAge = cookie.maxAge ?? remainingLifetime(token, settings.expirationDelta);
+  const attributes: SerializeOptions = {
+    secure: cookie.secure,
+    sameSite: cookie.sameSite,
+    path: cookie.path,
+    domain: cookie.domain,
+    maxAge,
+  };
+  appendSetCookie(reply, serialize(cookie.name, token, { ...attributes, httpOnly: true }));
+  if (settings.csrf !== undefined) {
+    const current = requestCookies(request)[settings.csrf.cookieName];
+    const value = current !== undefined && /^[A-Za-z0-9_-]{43}$/.test(current) ? current : newCsrfValue();
+    appendSetCookie(reply, serialize(settings.csrf.cookieName, value, attributes));
+  }
+}
+
+/** Logout: both cookies expire now (same path and domain, or the browser keeps them). */
+export function clearTokenCookies(settings: JwtAuthSettings, reply: Reply): void {
+  const cookie = settings.authCookie;
+  if (cookie === undefined) return;
+  const attributes: SerializeOptions = {
+    secure: cookie.secure,
+    sameSite: cookie.sameSite,
+    path: cookie.path,
+    domain: cookie.domain,
+    maxAge: 0,
+  };
+  appendSetCookie(reply, serialize(cookie.name, '', { ...attributes, httpOnly: true }));
+  if (settings.csrf !== undefined) appendSetCookie(reply, serialize(settings.csrf.cookieName, '', attributes));
+}
+
+/** 32 random bytes, base64url. */
+function newCsrfValue(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Seconds until the token's `exp` (its payload is ours, just signed). */
+function remainingLifetime(token: string, fallback: number): number {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    if (typeof exp === 'number' && Number.isFinite(exp)) return Math.max(0, Math.floor(exp - Date.now() / 1000));
+  } catch {
+    // Not JSON: the configured lifetime.
+  }
+  return fallback;
+}
+
+/** Express replaces a header on `header()` but appends on `append()`; Fastify appends Set-Cookie on `header()`. */
+function appendSetCookie(reply: Reply, value: string): void {
+  if (typeof reply.append === 'function') reply.append('Set-Cookie', value);
+  else reply.header('Set-Cookie', value);
+}
