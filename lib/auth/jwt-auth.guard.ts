@@ -1,41 +1,31 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS } from '../constants.js';
 import { detailException, setHeader } from '../http/error-responses.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JwtAuthService } from '../tokens/jwt-auth.service.js';
-import { GUARD_MESSAGES, TokenRejectedError } from '../tokens/token-error.js';
-import { parseAuthorizationHeader } from './authorization-header.js';
+import { GUARD_MESSAGES, RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
+import type { TokenUser } from '../users/token-user.js';
+import { type CredentialsRequest, readCredentials } from './credentials.js';
+import { csrfFailure } from './csrf.js';
+import { requestOf, responseOf } from './execution-context.js';
 
 export const NOT_PROVIDED = 'Authentication credentials were not provided.';
 
-type HttpRequest = {
-  headers: Record<string, string | string[] | undefined>;
-  rawHeaders?: string[];
-  raw?: { rawHeaders: string[] };
-  user?: object;
-};
-
-/**
- * The Authorization value. Node keeps only the first of repeated Authorization headers; they
- * are joined here instead, as Node joins other repeated headers (`a, b`), so that a second
- * credential is refused rather than silently ignored.
- */
-function authorizationOf(request: HttpRequest): string | string[] | undefined {
-  const value = request.headers.authorization;
-  if (value === undefined) return value;
-  const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders ?? [];
-  const values: string[] = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].length === 13 && rawHeaders[i].toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]);
-  }
-  return values.length > 1 ? values.join(', ') : value;
-}
+type HttpRequest = CredentialsRequest & { method?: string; user?: object };
 
 /**
  * Protects routes with `Authorization: <prefix> <token>` (upstream's
- * JSONWebTokenAuthentication). Every refusal is a 401 with the reference's message and a
- * `WWW-Authenticate` header. Routes marked `@Public()` pass through.
+ * JSONWebTokenAuthentication), or the token cookie in cookie mode. Every refusal is a 401 with
+ * the reference's message and a `WWW-Authenticate` header (a CSRF failure is a 403, a store
+ * outage a 503 unless configured as 401). Routes marked `@Public()` pass through.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -51,18 +41,30 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<HttpRequest>();
-    const header = parseAuthorizationHeader(authorizationOf(request), this.settings.authHeaderPrefix);
-    if (header.kind === 'absent') throw this.refuse(context, NOT_PROVIDED);
-    if (header.kind === 'invalid') throw this.refuse(context, header.message);
+    const request = requestOf(context);
+    request.user = await this.authenticateRequest(request, responseOf(context));
+    return true;
+  }
+
+  /** The user a request authenticates as, or the refusal the guard would answer with. */
+  async authenticateRequest(request: HttpRequest, response: unknown): Promise<object> {
+    const credentials = readCredentials(request, this.settings);
+    if (credentials.kind === 'absent') throw this.refuse(response, NOT_PROVIDED);
+    if (credentials.kind === 'invalid') throw this.refuse(response, credentials.message);
+    let user: object | TokenUser;
     try {
-      request.user = await this.tokens.authenticateToken(header.token);
+      user = await this.tokens.authenticateToken(credentials.token);
     } catch (error) {
-      if (error instanceof TokenRejectedError) throw this.refuse(context, GUARD_MESSAGES[error.reason]);
+      if (error instanceof TokenRejectedError) throw this.refuse(response, GUARD_MESSAGES[error.reason]);
+      if (error instanceof RevocationUnavailableError) throw this.unavailable(response);
       throw error;
     }
-    return true;
+    // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
+    if (credentials.fromCookie && this.settings.csrf !== undefined) {
+      const failure = csrfFailure(request, this.settings.csrf);
+      if (failure !== undefined) throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
+    }
+    return user;
   }
 
   private isPublic(context: ExecutionContext): boolean {
@@ -74,8 +76,16 @@ export class JwtAuthGuard implements CanActivate {
     );
   }
 
-  private refuse(context: ExecutionContext, message: string) {
-    setHeader(context.switchToHttp().getResponse(), 'WWW-Authenticate', this.challenge);
+  private refuse(response: unknown, message: string) {
+    // No response: GraphQL, whose integrations turn Nest's own 401 into an UNAUTHENTICATED error.
+    if (response === undefined) return new UnauthorizedException(message);
+    setHeader(response, 'WWW-Authenticate', this.challenge);
     return detailException(this.settings.errorFormat, HttpStatus.UNAUTHORIZED, message);
+  }
+
+  private unavailable(response: unknown) {
+    const message = RevocationUnavailableError.MESSAGE;
+    if (this.settings.revocationUnavailableStatus === 401) return this.refuse(response, message);
+    return detailException(this.settings.errorFormat, HttpStatus.SERVICE_UNAVAILABLE, message);
   }
 }
