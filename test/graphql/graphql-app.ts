@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module, type Type, UseGuards } from '@nestjs/common';
+import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { CurrentUser, JwtAuthGuard, Public } from '../../lib/index.js';
+import { type AdapterName, type TestApp, UsersModule } from '../support/apps.js';
+import { InMemoryUsers, type TestUser } from '../support/users.js';
+
+/** Schema-first: the resolvers below answer these fields. */
+export const TYPE_DEFS = /* GraphQL */ `
+  type User {
+    username: String!
+    email: String
+  }
+  type Query {
+    me: String!
+    whoami: User!
+    hello: String!
+    plain: String
+  }
+`;
+
+/** Guarded as a whole, as a controller would be; `hello` is opened with @Public(). */
+@Resolver()
+@UseGuards(JwtAuthGuard)
+export class GuardedResolver {
+  @Query('me')
+  me(@CurrentUser('username') username: string): string {
+    return username;
+  }
+
+  @Query('whoami')
+  whoami(@CurrentUser() user: TestUser): Pick<TestUser, 'username' | 'email'> {
+    return { username: user.username, email: user.email };
+  }
+
+  @Query('hello')
+  @Public()
+  hello(): string {
+    return 'world';
+  }
+
+  @Query('plain')
+  plain(): string {
+    return 'plain';
+  }
+}
+
+/** No guard of its own: protected only when JwtAuthGuard is global. */
+@Resolver()
+export class OpenResolver {
+  @Query('me')
+  me(@CurrentUser('username') username: string): string {
+    return username;
+  }
+
+  @Query('whoami')
+  whoami(@CurrentUser() user: TestUser): Pick<TestUser, 'username' | 'email'> {
+    return { username: user.username, email: user.email };
+  }
+
+  @Query('hello')
+  @Public()
+  hello(): string {
+    return 'world';
+  }
+
+  @Query('plain')
+  plain(): string {
+    return 'plain';
+  }
+}
+
+/**
+ * A real Nest app serving `/graphql` with Apollo (ApolloDriver: @as-integrations/express5 on
+ * Express, @as-integrations/fastify on Fastify), configured as users would: no `context` option,
+ * so @nestjs/apollo puts the request at `req` in the GraphQL context.
+ */
+export async function startGraphqlApp(
+  adapter: AdapterName,
+  jwtModule: DynamicModule,
+  resolver: Type<unknown>,
+): Promise<TestApp> {
+  @Module({
+    imports: [
+      UsersModule,
+      jwtModule,
+      GraphQLModule.forRoot<ApolloDriverConfig>({
+        driver: ApolloDriver,
+        typeDefs: TYPE_DEFS,
+        includeStacktraceInErrorResponses: false,
+      }),
+    ],
+    providers: [resolver],
+  })
+  class GraphqlAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [GraphqlAppModule] }).compile();
+  const logger = process.env.TEST_LOG ? undefined : false;
+  const app =
+    adapter === 'express'
+      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
+      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  await app.init();
+  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  return { app, server: app.getHttpServer(), users: app.get(InMemoryUsers), close: () => app.close() };
+}

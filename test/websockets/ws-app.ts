@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { type DynamicModule, Module, UseGuards } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { Test } from '@nestjs/testing';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { CurrentUser, Public } from '../../lib/index.js';
+import { WsJwtAuthGuard } from '../../lib/websockets/index.js';
+import { type AdapterName, ProtectedController, type TestApp, UsersModule } from '../support/apps.js';
+import { InMemoryUsers, type TestUser } from '../support/users.js';
+
+/** A gateway on the app's own port, guarded as a whole; `hello` is opened with @Public(). */
+@WebSocketGateway()
+@UseGuards(WsJwtAuthGuard)
+export class AccountGateway {
+  @SubscribeMessage('whoami')
+  whoami(@CurrentUser('username') username: string): string {
+    return username;
+  }
+
+  @SubscribeMessage('profile')
+  profile(@CurrentUser() user: TestUser, @MessageBody() body: unknown): object {
+    return { username: user.username, email: user.email, body };
+  }
+
+  @SubscribeMessage('hello')
+  @Public()
+  hello(): string {
+    return 'world';
+  }
+}
+
+export interface WsTestApp extends TestApp {
+  /** `http://127.0.0.1:<port>`, where socket.io answers too. */
+  url: string;
+}
+
+/** A real Nest app with socket.io (IoAdapter), listening on a free loopback port. */
+export async function startWsApp(adapter: AdapterName, jwtModule: DynamicModule): Promise<WsTestApp> {
+  @Module({ imports: [UsersModule, jwtModule], controllers: [ProtectedController], providers: [AccountGateway] })
+  class WsAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [WsAppModule] }).compile();
+  const logger = process.env.TEST_LOG ? undefined : false;
+  const app =
+    adapter === 'express'
+      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
+      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  app.useWebSocketAdapter(new IoAdapter(app));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    server: app.getHttpServer(),
+    users: app.get(InMemoryUsers),
+    url: `http://127.0.0.1:${port}`,
+    close: () => app.close(),
+  };
+}
+
+/** What the server answered a message with: the handler's value (ack) or an `exception` event. */
+export type Answer = { ack: unknown } | { exception: unknown };
+
+/** A connected socket.io client; close it with `disconnect()`. */
+export async function connect(url: string, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Sends one message and waits for whichever answer comes: an acknowledgement or an exception. */
+export function send(socket: Socket, event: string, data: unknown = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to '${event}'`)), 5000);
+    const onException = (exception: unknown) => {
+      clearTimeout(timer);
+      resolve({ exception });
+    };
+    socket.once('exception', onException);
+    socket.emit(event, data, (ack: unknown) => {
+      clearTimeout(timer);
+      socket.off('exception', onException);
+      resolve({ ack });
+    });
+  });
+}
