@@ -3,7 +3,9 @@ import {
   type ExecutionContext,
   HttpStatus,
   Inject,
+  ForbiddenException,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -30,6 +32,7 @@ type HttpRequest = CredentialsRequest & { method?: string; user?: object };
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly challenge: string;
+  private socketGuardLoading?: ReturnType<JwtAuthGuard["socketGuard"]>;
 
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
@@ -41,6 +44,8 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
+    // A global guard also runs on gateway messages: those are authenticated as WsJwtAuthGuard does.
+    if (context.getType<string>() === 'ws') return (await this.socketGuard()).canActivate(context);
     const request = requestOf(context);
     request.user = await this.authenticateRequest(request, responseOf(context));
     return true;
@@ -62,9 +67,21 @@ export class JwtAuthGuard implements CanActivate {
     // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
     if (credentials.fromCookie && this.settings.csrf !== undefined) {
       const failure = csrfFailure(request, this.settings.csrf);
-      if (failure !== undefined) throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
+      if (failure !== undefined) {
+        throw response === undefined
+          ? new ForbiddenException(failure)
+          : detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
+      }
     }
     return user;
+  }
+
+  /** Loaded on the first gateway message only: @nestjs/websockets is an optional peer. */
+  private socketGuard(): Promise<{ canActivate(context: ExecutionContext): Promise<boolean> }> {
+    this.socketGuardLoading ??= import('../websockets/ws-jwt-auth.guard.js').then(
+      ({ WsJwtAuthGuard }) => new WsJwtAuthGuard(this.settings, this.reflector, this.tokens),
+    );
+    return this.socketGuardLoading;
   }
 
   private isPublic(context: ExecutionContext): boolean {
@@ -86,6 +103,7 @@ export class JwtAuthGuard implements CanActivate {
   private unavailable(response: unknown) {
     const message = RevocationUnavailableError.MESSAGE;
     if (this.settings.revocationUnavailableStatus === 401) return this.refuse(response, message);
+    if (response === undefined) return new ServiceUnavailableException(message);
     return detailException(this.settings.errorFormat, HttpStatus.SERVICE_UNAVAILABLE, message);
   }
 }

@@ -178,12 +178,20 @@ describe.each(ADAPTERS)('the global JwtAuthGuard and gateways (%s)', (adapter) =
   });
   afterAll(() => t.close());
 
-  // JwtAuthGuard reads HTTP requests and GraphQL contexts only: on a socket it fails closed.
-  it('lets no socket message through, even with a valid token', async () => {
+  // On gateway messages the global JwtAuthGuard authenticates as WsJwtAuthGuard does.
+  it('lets a message with a valid handshake token through, with the user', async () => {
     socket = await connect(t.url, { auth: { token: signHs(adminClaims()) } });
-    expect(await send(socket, 'whoami')).toEqual({
-      exception: { status: 'error', message: 'Internal server error', cause: { pattern: 'whoami', data: {} } },
-    });
+    expect(await send(socket, 'whoami')).toEqual({ ack: 'admin' });
+  });
+
+  it('refuses a message without a token with the reference message', async () => {
+    socket = await connect(t.url);
+    expect(await send(socket, 'whoami')).toEqual(refusal(NOT_PROVIDED));
+  });
+
+  it('refuses an expired token', async () => {
+    socket = await connect(t.url, { auth: { token: signHs(adminClaims({ exp: now() - 10 })) } });
+    expect(await send(socket, 'whoami')).toEqual(refusal(EXPIRED));
   });
 
   it('opens @Public() handlers', async () => {
