@@ -4,7 +4,7 @@ import { generateKeyPairSync, type KeyObject, sign as cryptoSign, verify as cryp
 import { SUPPORTED_ALGORITHMS, type JwtAuthModuleOptions } from '../settings/jwt-auth-options.interface.js';
 import { resolveSettings } from '../settings/jwt-auth-settings.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
-import { signEdDsa } from './eddsa-signer.js';
+import { signEdDsa } from './jws-signer.js';
 import { JwtAuthService } from './jwt-auth.service.js';
 import { jwtModuleOptions } from './jwt-options.js';
 import { TokenRejectedError, type TokenRejection } from './token-error.js';

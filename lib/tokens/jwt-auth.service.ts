@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
@@ -8,9 +8,12 @@ import { TokenRevocation } from '../revocation/token-revocation.js';
 import { TokenUser } from '../users/token-user.js';
 import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
-import { signEdDsa } from './eddsa-signer.js';
+import { signEdDsa, signHmac } from './jws-signer.js';
 import { TokenRejectedError } from './token-error.js';
 import { isFiniteNumber, TokenVerifier } from './token-verifier.js';
+
+/** As for `secretKey` with HS256: shorter per-user secrets are refused when used. */
+const MIN_USER_SECRET_BYTES = 32;
 
 /** Internal token for the module's own @nestjs/jwt JwtService (the app may have its own). */
 export const JWT_AUTH_JWT_SERVICE = Symbol('nest-rest-jwt:jwt-service');
@@ -77,28 +80,68 @@ export class JwtAuthService<TUser extends object = object> {
     return this.settings.payloadHandler ? this.settings.payloadHandler(user, defaults) : defaults;
   }
 
-  sign(payload: JwtPayload): string {
-    const { algorithm, signingKey, keyId } = this.settings;
+  /** Signs claims; with `getUserSecretKey`, with the key of `user` (required then). */
+  sign(payload: JwtPayload, user?: TUser): string {
+    const { algorithm, signingKey, keyId, getUserSecretKey } = this.settings;
     if (signingKey === undefined) throw new Error('nest-rest-jwt: verifyOnly is set: this app signs no tokens');
     if (algorithm === 'EdDSA') return signEdDsa(payload, signingKey, keyId);
     // jsonwebtoken deletes `iat` under noTimestamp, and invents one without it: the payload decides.
     const noTimestamp = payload.iat === undefined;
-    return this.jwt.sign(payload, keyId === undefined ? { noTimestamp } : { noTimestamp, keyid: keyId });
+    const options = keyId === undefined ? { noTimestamp } : { noTimestamp, keyid: keyId };
+    if (getUserSecretKey === undefined) return this.jwt.sign(payload, options);
+    if (user === undefined)
+      throw new Error('nest-rest-jwt: getUserSecretKey is set: sign(payload, user) needs the user');
+    return signHmac(payload, algorithm as 'HS256' | 'HS384' | 'HS512', this.userSecret(user), keyId);
   }
 
   /** A new token for a user who is already authenticated. */
   issueToken(user: TUser): string {
-    return this.sign(this.createPayload(user));
+    return this.sign(this.createPayload(user), user);
   }
 
-  /** Signature and claims only: no revocation check, no user lookup. The payload is frozen: it may be shared. */
+  /**
+   * Signature and claims only: no revocation check, no user lookup. The payload is frozen: it
+   * may be shared. Not available with `getUserSecretKey` (the key needs a lookup: use verifyPayload).
+   */
   decode(token: string): Readonly<JwtPayload> {
+    if (this.settings.getUserSecretKey !== undefined) {
+      throw new Error('nest-rest-jwt: getUserSecretKey is set: use the asynchronous verifyPayload');
+    }
     return this.verifier.verify(token);
   }
 
-  /** As decode, and with `jwksUrl` it fetches the key a token names when it is not yet known. */
-  verifyPayload(token: string): Promise<Readonly<JwtPayload>> {
-    return this.verifier.verifyAsync(token);
+  /** As decode, and it fetches the key a token names (`jwksUrl`) or the user's key (`getUserSecretKey`). */
+  async verifyPayload(token: string): Promise<Readonly<JwtPayload>> {
+    return (await this.verified(token)).payload;
+  }
+
+  /**
+   * Verifies a token. With `getUserSecretKey`, the user its payload names is looked up first, for
+   * the key, and returned; an unknown user is a bad signature (no key), so nothing is revealed.
+   */
+  private async verified(token: string): Promise<{ payload: Readonly<JwtPayload>; user?: TUser }> {
+    if (this.settings.getUserSecretKey === undefined) return { payload: await this.verifier.verifyAsync(token) };
+    let user: TUser | undefined;
+    const payload = await this.verifier.verifyWithKeyOf(token, async (claims) => {
+      user = (await this.users.findByUsername(this.usernameIn(claims))) ?? undefined;
+      if (user === undefined) throw new TokenRejectedError('decode');
+      return this.userSecret(user);
+    });
+    return { payload, user };
+  }
+
+  private userSecret(user: TUser): KeyObject {
+    const secret = this.settings.getUserSecretKey?.(user);
+    const key =
+      secret instanceof KeyObject
+        ? secret
+        : createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : (secret ?? Buffer.alloc(0)));
+    if (key.type !== 'secret' || (key.symmetricKeySize ?? 0) < MIN_USER_SECRET_BYTES) {
+      throw new Error(
+        `nest-rest-jwt: getUserSecretKey returned a key shorter than ${MIN_USER_SECRET_BYTES} bytes (or not a secret key)`,
+      );
+    }
+    return key;
   }
 
   /**
@@ -106,10 +149,11 @@ export class JwtAuthService<TUser extends object = object> {
    * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
    */
   async authenticateToken(token: string): Promise<TUser | TokenUser> {
-    const payload = await this.verifier.verifyAsync(token);
+    const { payload, user: keyOwner } = await this.verified(token);
     const username = this.usernameIn(payload);
     // Never skipped, not even for a token the verifier had cached or a stateless user.
     await this.revocation.check(payload, username);
+    if (keyOwner !== undefined) return this.activeUser(keyOwner);
     if (this.settings.stateless) return new TokenUser(username, payload);
     const cached = this.userCache?.get(username);
     if (cached !== undefined) return cached;
@@ -122,6 +166,10 @@ export class JwtAuthService<TUser extends object = object> {
   async userFromPayload(payload: JwtPayload): Promise<TUser> {
     const user = await this.users.findByUsername(this.usernameIn(payload));
     if (!user) throw new TokenRejectedError('user_not_found');
+    return this.activeUser(user);
+  }
+
+  private activeUser(user: TUser): TUser {
     if (!this.users.isActive(user)) throw new TokenRejectedError('user_inactive');
     return user;
   }
@@ -134,9 +182,9 @@ export class JwtAuthService<TUser extends object = object> {
 
   /** What `/api-token-verify/` checks: the token, its revocation and its user. Returns the same token. */
   async verifyToken(token: string): Promise<IssuedToken<TUser> & { payload: JwtPayload }> {
-    const payload = await this.verifier.verifyAsync(token);
+    const { payload, user: keyOwner } = await this.verified(token);
     await this.revocation.check(payload, this.usernameIn(payload));
-    const user = await this.userFromPayload(payload);
+    const user = keyOwner === undefined ? await this.userFromPayload(payload) : this.activeUser(keyOwner);
     return { token, user, payload };
   }
 
@@ -148,7 +196,7 @@ export class JwtAuthService<TUser extends object = object> {
   async revokeToken(token: string): Promise<void> {
     let payload: Readonly<JwtPayload>;
     try {
-      payload = await this.verifier.verifyAsync(token);
+      payload = (await this.verified(token)).payload;
     } catch (error) {
       if (error instanceof TokenRejectedError && error.reason === 'expired') return;
       throw error;
@@ -174,14 +222,14 @@ export class JwtAuthService<TUser extends object = object> {
    * `orig_iat` against the refresh window (inclusive), then a new token that keeps `orig_iat`.
    */
   async refreshToken(token: string): Promise<IssuedToken<TUser>> {
-    const payload = await this.verifier.verifyAsync(token);
+    const { payload, user: keyOwner } = await this.verified(token);
     const state = await this.revocation.lookup(payload, this.usernameIn(payload));
     const rotate = this.settings.rotateOnRefresh;
     if (state.token === 'replaced' && rotate) await this.reuseDetected(payload);
     if (state.token !== undefined || this.revocation.isRevoked(payload, state)) {
       throw new TokenRejectedError('revoked');
     }
-    const user = await this.userFromPayload(payload);
+    const user = keyOwner === undefined ? await this.userFromPayload(payload) : this.activeUser(keyOwner);
     const origIat = payload.orig_iat;
     if (isFalsyInPython(origIat)) throw new TokenRejectedError('refresh_required');
     if (!isFiniteNumber(origIat)) throw new TokenRejectedError('invalid');
@@ -193,7 +241,7 @@ export class JwtAuthService<TUser extends object = object> {
     const next = this.createPayload(user);
     next.orig_iat = origIat;
     if (rotate) next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
-    return { token: this.sign(next), user };
+    return { token: this.sign(next, user), user };
   }
 
   /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet } from 'jose';
+import type { createRemoteJWKSet } from 'jose';
 import {
   constants,
   createHmac,
@@ -19,8 +19,9 @@ const ED25519_SIGNATURE_BYTES = 64;
 /** Checks a signature over `header.payload`; built once per key. */
 type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
 
-/** What jose's RemoteJWKSet resolves to (a CryptoKey on Node). */
-type RemoteKey = Awaited<ReturnType<ReturnType<typeof createRemoteJWKSet>>>;
+/** jose's RemoteJWKSet, and what it resolves to (a CryptoKey on Node). */
+type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
+type RemoteKey = Awaited<ReturnType<RemoteKeySet>>;
 
 interface KeyCheck {
   algorithm: JwtAlgorithm;
@@ -45,7 +46,7 @@ export class TokenVerifier {
   /** The checks of the keys tokens may name by `kid` (empty when the app uses no key ids). */
   private readonly byKeyId = new Map<string, KeyCheck>();
   /** With `jwksUrl`: the issuer's key set, and the checks built for the keys it gave. */
-  private readonly remote?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly remote?: () => Promise<RemoteKeySet>;
   private readonly remoteChecks = new WeakMap<object, KeyCheck>();
   private readonly cache = new Map<string, CachedToken>();
   private readonly headers = new Map<string, Readonly<Record<string, unknown>>>();
@@ -58,11 +59,18 @@ export class TokenVerifier {
       this.byKeyId.set(kid, { algorithm, check: signatureCheck(algorithm, key) });
     }
     if (settings.remoteJwks !== undefined) {
-      this.remote = createRemoteJWKSet(settings.remoteJwks.url, {
-        cooldownDuration: settings.remoteJwks.cooldown * 1000,
-        cacheMaxAge: 10 * 60 * 1000,
-        timeoutDuration: 5000,
-      });
+      const { url, cooldown } = settings.remoteJwks;
+      let keySet: Promise<RemoteKeySet> | undefined;
+      // jose is ESM-only: loaded on first use, so that only apps with jwksUrl load it (the
+      // CommonJS build's classic-jest users cannot).
+      this.remote = () =>
+        (keySet ??= import('jose').then(({ createRemoteJWKSet }) =>
+          createRemoteJWKSet(url, {
+            cooldownDuration: cooldown * 1000,
+            cacheMaxAge: 10 * 60 * 1000,
+            timeoutDuration: 5000,
+          }),
+        ));
     }
     const { verifyingKey, algorithm } = settings;
     if (verifyingKey !== undefined) this.primary = { algorithm, check: signatureCheck(algorithm, verifyingKey) };
@@ -100,9 +108,11 @@ export class TokenVerifier {
     if (typeof alg !== 'string' || alg.startsWith('HS') || !(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new TokenRejectedError('invalid');
     }
+    // Outside the try: jose failing to load is the server's error, not the token's.
+    const keySet = await this.remote();
     let key: RemoteKey;
     try {
-      key = await this.remote({ alg, kid });
+      key = await keySet({ alg, kid });
     } catch {
       // No such key (after at most one refetch per cooldown), or the JWKS could not be had.
       throw new TokenRejectedError('invalid');
@@ -115,6 +125,23 @@ export class TokenVerifier {
     const payload = this.verifyUncached(token, now, check);
     this.remember(token, payload);
     return payload;
+  }
+
+  /**
+   * JWT_GET_USER_SECRET_KEY: the HMAC key comes from the user the (not yet verified) payload
+   * names. Never cached: changing a user's key must refuse their tokens at once.
+   */
+  async verifyWithKeyOf(
+    token: unknown,
+    keyOf: (claims: Readonly<JwtPayload>) => Promise<KeyObject>,
+    now = Math.floor(Date.now() / 1000),
+  ): Promise<Readonly<JwtPayload>> {
+    if (typeof token !== 'string') throw new TokenRejectedError('decode');
+    const segment = token.split('.')[1];
+    const claims = segment !== undefined && BASE64URL.test(segment) ? parseJsonObject(segment) : undefined;
+    if (claims === undefined) throw new TokenRejectedError('decode');
+    const { algorithm } = this.settings;
+    return this.verifyUncached(token, now, { algorithm, check: signatureCheck(algorithm, await keyOf(claims)) });
   }
 
   private verifyUncached(token: string, now: number, resolved?: KeyCheck): Readonly<JwtPayload> {
