@@ -9,6 +9,9 @@ export default {
     '^nest-rest-jwt$': '<rootDir>/lib/index.ts',
     // @nestjs/throttler (CommonJS) requires ESM-only @nestjs/common: see the file.
     '^@nestjs/throttler$': '<rootDir>/test/support/nestjs-throttler.ts',
+    // @fastify/static (CommonJS, for Swagger UI on Fastify) requires an ESM-only package: see the file.
+    '^@fastify/static$': '<rootDir>/test/support/fastify-static.ts',
+    '^nest-rest-jwt/websockets$': '<rootDir>/lib/websockets/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

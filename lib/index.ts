@@ -58,3 +58,13 @@ export {
   RevocationStoreFullError,
   type MemoryRevocationStoreOptions,
 } from './revocation/memory-revocation-store.js';
+export {
+  addJwtAuthSecurity,
+  JWT_AUTH_SECURITY_SCHEME,
+  jwtAuthSecurityScheme,
+  type JwtAuthSecurityOptions,
+  type SecurityDocumentBuilder,
+} from './openapi/security-scheme.js';
+export { jwtAuthRequestInterceptor, type SwaggerUiRequest } from './openapi/swagger-ui-prefix.js';
+export { JWT_AUTH_OPENAPI_TAG } from './openapi/openapi-decorations.js';
+export type { SecuritySchemeObject as JwtAuthSecuritySchemeObject } from './openapi/openapi-objects.js';

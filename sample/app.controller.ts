@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { CurrentUser, JwtAuthGuard } from '../lib/index.js';
+import { ApiSecurity } from '@nestjs/swagger';
+import { CurrentUser, JWT_AUTH_SECURITY_SCHEME, JwtAuthGuard } from '../lib/index.js';
 import type { User } from './users/user-store.js';
 
 @Controller()
@@ -10,8 +11,10 @@ export class AppController {
     return { message: 'This route is public. POST your username and password to /api-token-auth/ for a token.' };
   }
 
+  // ApiSecurity: Swagger UI sends the Authorize dialog's token to the routes JwtAuthGuard protects.
   @Get('protected-url')
   @UseGuards(JwtAuthGuard)
+  @ApiSecurity(JWT_AUTH_SECURITY_SCHEME)
   get(@CurrentUser() user: User): { message: string; username: string } {
     return greet(user);
   }
@@ -20,6 +23,7 @@ export class AppController {
   @Post('protected-url')
   @HttpCode(HttpStatus.OK)
   @UseGuards(JwtAuthGuard)
+  @ApiSecurity(JWT_AUTH_SECURITY_SCHEME)
   post(@CurrentUser() user: User): { message: string; username: string } {
     return greet(user);
   }

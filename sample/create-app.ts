@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { type EnvReader, readChoice } from './env.js';
+import { setupSwagger } from './swagger.js';
 
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
@@ -35,9 +36,10 @@ export async function createApp(
   return initialised(await NestFactory.create(AppModule.fromEnv(), new ExpressAdapter(), appOptions));
 }
 
-/** Runs the start-up hooks; on failure closes the app, so the database file is released. */
+/** Serves the docs, runs the start-up hooks; on failure closes the app, so the database file is released. */
 async function initialised<T extends INestApplication>(app: T, ready?: () => PromiseLike<unknown>): Promise<T> {
   try {
+    setupSwagger(app);
     await app.init();
     await ready?.();
     return app;

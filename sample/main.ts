@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp, httpAdapterFromEnv } from './create-app.js';
 import { type EnvReader, readString, SampleConfigError } from './env.js';
+import { DOCS_PATH } from './swagger.js';
 
 const env: EnvReader = (name) => process.env[name];
 
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(port, host);
   const url = await app.getUrl();
-  new Logger('Sample').log(`Listening on ${url} (HTTP_ADAPTER=${adapter}). Try: curl ${url}/public/`);
+  new Logger('Sample').log(
+    `Listening on ${url} (HTTP_ADAPTER=${adapter}). Try: curl ${url}/public/ (API docs: ${url}/${DOCS_PATH})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,232 @@
+import { HttpStatus } from '@nestjs/common';
+import { NOT_PROVIDED } from '../auth/jwt-auth.guard.js';
+import { throttledMessage } from '../auth/login-throttle.js';
+import { FIELD_BLANK, FIELD_REQUIRED } from '../http/drf-fields.js';
+import { NON_FIELD_ERRORS } from '../http/error-responses.js';
+import { BODY_TOO_LARGE_MESSAGE, INVALID_CREDENTIALS } from '../http/token.controller.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { ENDPOINT_MESSAGES, GUARD_MESSAGES, type TokenRejection } from '../tokens/token-error.js';
+import { detailResponse, validationResponse } from './error-bodies.js';
+import type { HeaderObject, ResponseObject, SchemaObject, SecurityRequirementObject } from './openapi-objects.js';
+import { JWT_AUTH_SECURITY_SCHEME } from './security-scheme.js';
+
+/** The body types every token endpoint reads, as DRF's default parsers do. */
+export const REQUEST_BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/** What the document says about one handler of the token controller. */
+export interface OperationDoc {
+  summary: string;
+  description: string;
+  requestBody?: { description: string; required: boolean; schema: SchemaObject };
+  responses: Record<number, ResponseObject>;
+  security: SecurityRequirementObject[];
+}
+
+/** The handlers that answer 405 for the other methods: not operations of their own (see `methodNotAllowedResponse`). */
+export const REFUSED_METHOD_HANDLERS = ['get', 'put', 'patch', 'delete'] as const;
+
+/** Open to anyone: the Authorization header is ignored on these endpoints. */
+const PUBLIC: SecurityRequirementObject[] = [];
+
+const objectOf = (properties: Record<string, SchemaObject>, required: string[]): SchemaObject => ({
+  type: 'object',
+  // OpenAPI 3.0 (JSON Schema draft 4) wants at least one name in `required`, or no `required`.
+  ...(required.length > 0 ? { required } : {}),
+  properties,
+});
+const CREDENTIALS = objectOf({ username: { type: 'string' }, password: { type: 'string', format: 'password' } }, [
+  'username',
+  'password',
+]);
+const TOKEN = { type: 'string', description: 'A JSON Web Token.' } satisfies SchemaObject;
+const NO_STORE: Record<string, HeaderObject> = {
+  'Cache-Control': { description: 'Always `no-store`.', schema: { type: 'string', enum: ['no-store'] } },
+};
+
+const messagesOf = (reasons: readonly TokenRejection[]): string =>
+  reasons.map((reason) => `\`${ENDPOINT_MESSAGES[reason]}\``).join(', ');
+const VERIFY_REASONS: TokenRejection[] = [
+  'expired',
+  'decode',
+  'invalid',
+  'payload',
+  'user_not_found',
+  'user_inactive',
+  'revoked',
+];
+const REFRESH_REASONS: TokenRejection[] = [...VERIFY_REASONS, 'refresh_required', 'refresh_expired'];
+
+/**
+ * The documents of the token controller's handlers, by handler name. Every name is looked up on
+ * the controller and skipped when absent, so endpoints can be added to it independently.
+ */
+export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, OperationDoc> {
+  const format = settings.errorFormat;
+  const nonField = (summary: string, message: string) => ({ summary, errors: { [NON_FIELD_ERRORS]: [message] } });
+  const tokenResponse: ResponseObject = {
+    description: settings.responsePayloadHandler
+      ? 'The body built by the app’s `responsePayloadHandler`.'
+      : 'The token.',
+    headers: NO_STORE,
+    content: {
+      'application/json': {
+        schema: settings.responsePayloadHandler ? { type: 'object' } : objectOf({ token: TOKEN }, ['token']),
+      },
+    },
+  };
+  const bodyErrors = {
+    [HttpStatus.PAYLOAD_TOO_LARGE]: detailResponse(format, HttpStatus.PAYLOAD_TOO_LARGE, 'The body is too large.', {
+      tooLarge: { summary: 'Over the body size limits', message: BODY_TOO_LARGE_MESSAGE },
+    }),
+    [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: detailResponse(
+      format,
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      'A body that is not JSON, form-urlencoded or multipart.',
+      { text: { summary: 'text/plain', message: 'Unsupported media type "text/plain" in request.' } },
+    ),
+  };
+  const tokenField = (required: boolean): OperationDoc['requestBody'] => ({
+    description: 'JSON, form-urlencoded or multipart.',
+    required,
+    schema: objectOf({ token: TOKEN }, required ? ['token'] : []),
+  });
+  /** A missing token, and refusals as examples named by their reason. */
+  const tokenFieldErrors = (description: string, examples: [TokenRejection, string][]) =>
+    validationResponse(format, description, ['token'], {
+      missing: { summary: 'No token', errors: { token: [FIELD_REQUIRED] } },
+      ...Object.fromEntries(
+        examples.map(([reason, summary]) => [reason, nonField(summary, ENDPOINT_MESSAGES[reason])]),
+      ),
+    });
+  const loginResponses: Record<number, ResponseObject> = {
+    [HttpStatus.OK]: tokenResponse,
+    [HttpStatus.BAD_REQUEST]: validationResponse(
+      format,
+      `Missing or blank fields, or \`${INVALID_CREDENTIALS}\` (wrong password, unknown or inactive user alike).`,
+      ['username', 'password'],
+      {
+        missing: { summary: 'Missing fields', errors: { username: [FIELD_REQUIRED], password: [FIELD_REQUIRED] } },
+        blank: { summary: 'A blank field', errors: { password: [FIELD_BLANK] } },
+        credentials: nonField('Wrong credentials', INVALID_CREDENTIALS),
+      },
+    ),
+    ...bodyErrors,
+  };
+  if (settings.loginThrottle) {
+    loginResponses[HttpStatus.TOO_MANY_REQUESTS] = {
+      ...detailResponse(
+        format,
+        HttpStatus.TOO_MANY_REQUESTS,
+        'Too many login attempts for this username or client address.',
+        {
+          throttled: { summary: 'Throttled', message: throttledMessage(42) },
+        },
+      ),
+      headers: {
+        'Retry-After': { description: 'Seconds until the next attempt is allowed.', schema: { type: 'integer' } },
+      },
+    };
+  }
+  return {
+    obtain: {
+      summary: 'Obtain a token',
+      description: 'A username and password for a token (djangorestframework-jwt’s `obtain_jwt_token`).',
+      requestBody: { description: 'JSON, form-urlencoded or multipart.', required: true, schema: CREDENTIALS },
+      responses: loginResponses,
+      security: PUBLIC,
+    },
+    refresh: {
+      summary: 'Refresh a token',
+      description:
+        'A new token (fresh `exp`, same `orig_iat`) for a valid token that carries `orig_iat`, within the refresh window. ' +
+        'An expired token cannot be refreshed.',
+      requestBody: tokenField(true),
+      responses: {
+        [HttpStatus.OK]: tokenResponse,
+        [HttpStatus.BAD_REQUEST]: tokenFieldErrors(`A missing token, or one refused: ${messagesOf(REFRESH_REASONS)}.`, [
+          ['expired', 'Expired'],
+          ['refresh_expired', 'Refresh window over'],
+        ]),
+        ...bodyErrors,
+      },
+      security: PUBLIC,
+    },
+    verify: {
+      summary: 'Verify a token',
+      description: 'The same token back when it, and its user, are valid.',
+      requestBody: tokenField(true),
+      responses: {
+        [HttpStatus.OK]: tokenResponse,
+        [HttpStatus.BAD_REQUEST]: tokenFieldErrors(`A missing token, or one refused: ${messagesOf(VERIFY_REASONS)}.`, [
+          ['expired', 'Expired'],
+          ['decode', 'Bad signature or malformed'],
+        ]),
+        ...bodyErrors,
+      },
+      security: PUBLIC,
+    },
+    revoke: {
+      summary: 'Revoke a token',
+      description:
+        'Revokes the token in the body or, without one, the token the request authenticates with ' +
+        `(\`Authorization: ${settings.authHeaderPrefix} <token>\`).`,
+      requestBody: tokenField(false),
+      responses: {
+        [HttpStatus.OK]: emptyResponse('Revoked (also when the token had expired or was revoked already).'),
+        [HttpStatus.BAD_REQUEST]: tokenFieldErrors('A token that cannot be revoked.', [
+          ['decode', 'Bad signature or malformed'],
+          ['no_token_id', 'No `jti` claim'],
+        ]),
+        ...bodyErrors,
+      },
+      // Anonymous (token in the body) or with the request's own credentials.
+      security: [{}, { [JWT_AUTH_SECURITY_SCHEME]: [] }],
+    },
+    revokeAll: {
+      summary: 'Revoke all tokens of the current user',
+      description: 'Every token issued so far to the authenticated user stops working (log out everywhere).',
+      responses: {
+        [HttpStatus.OK]: emptyResponse('Revoked.'),
+        [HttpStatus.UNAUTHORIZED]: unauthorizedResponse(settings),
+      },
+      security: [{ [JWT_AUTH_SECURITY_SCHEME]: [] }],
+    },
+  };
+}
+
+function emptyResponse(description: string): ResponseObject {
+  return {
+    description,
+    headers: NO_STORE,
+    content: { 'application/json': { schema: { type: 'object', additionalProperties: false, example: {} } } },
+  };
+}
+
+/** JwtAuthGuard's refusals: always 401, with the challenge header. */
+export function unauthorizedResponse(settings: JwtAuthSettings): ResponseObject {
+  return {
+    ...detailResponse(settings.errorFormat, HttpStatus.UNAUTHORIZED, 'No valid credentials.', {
+      missing: { summary: 'No credentials', message: NOT_PROVIDED },
+      expired: { summary: 'Expired token', message: GUARD_MESSAGES.expired },
+    }),
+    headers: {
+      'WWW-Authenticate': {
+        description: `\`${settings.authHeaderPrefix} realm="api"\``,
+        schema: { type: 'string', enum: [`${settings.authHeaderPrefix} realm="api"`] },
+      },
+    },
+  };
+}
+
+/** The answer to GET, PUT, PATCH and DELETE on a path whose only method is POST. */
+export function methodNotAllowedResponse(settings: JwtAuthSettings): ResponseObject {
+  return {
+    ...detailResponse(
+      settings.errorFormat,
+      HttpStatus.METHOD_NOT_ALLOWED,
+      'Any other method than POST (GET, PUT, PATCH, DELETE) on this path.',
+      { get: { summary: 'GET', message: 'Method "GET" not allowed.' } },
+    ),
+    headers: { Allow: { description: 'Always `POST`.', schema: { type: 'string', enum: ['POST'] } } },
+  };
+}
