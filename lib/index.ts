@@ -29,6 +29,20 @@ export { Public } from './auth/public.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export { JwtAuthService, type IssuedToken } from './tokens/jwt-auth.service.js';
 export { TokenRejectedError, type TokenRejection } from './tokens/token-error.js';
+export {
+  JWT_AUTH_LOGIN_FAILED,
+  JWT_AUTH_LOGIN_SUCCEEDED,
+  JWT_AUTH_TOKEN_REFRESHED,
+  JWT_AUTH_TOKEN_REVOKED,
+  type JwtAuthEvent,
+  type JwtAuthEventName,
+  type LoginFailedEvent,
+  type LoginFailureReason,
+  type LoginSucceededEvent,
+  type TokenRefreshedEvent,
+  type TokenRevokedEvent,
+} from './events/jwt-auth-events.js';
+export type { JwtAuthHooks } from './events/jwt-auth-hooks.js';
 export { DjangoPasswordHasher } from './passwords/django-password-hasher.js';
 export {
   hashPassword,

@@ -5,6 +5,7 @@ import { createJwtStrategy, JWT_AUTH_STRATEGY } from './auth/jwt.strategy.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
+import { JwtAuthEventDispatcher } from './events/jwt-auth-event-dispatcher.js';
 import { FastifyCompat } from './http/fastify-compat.js';
 import { buildJwks, JwksController, JWT_AUTH_JWKS } from './http/jwks.controller.js';
 import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
@@ -63,7 +64,12 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     providers.push(openApiProvider({ token: tokenController, jwks: extras.jwks ? JwksController : undefined }));
   }
   if (extras.controller) {
-    providers.push({ provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix }, FastifyCompat, LoginThrottle);
+    providers.push(
+      { provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix },
+      FastifyCompat,
+      LoginThrottle,
+      JwtAuthEventDispatcher,
+    );
   }
   return {
     ...definition,

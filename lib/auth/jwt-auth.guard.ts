@@ -11,6 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS } from '../constants.js';
 import { detailException, setHeader } from '../http/error-responses.js';
+import { logRefusal } from '../logging/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JwtAuthService } from '../tokens/jwt-auth.service.js';
 import { GUARD_MESSAGES, RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
@@ -32,7 +33,7 @@ type HttpRequest = CredentialsRequest & { method?: string; user?: object };
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly challenge: string;
-  private socketGuardLoading?: ReturnType<JwtAuthGuard["socketGuard"]>;
+  private socketGuardLoading?: ReturnType<JwtAuthGuard['socketGuard']>;
 
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
@@ -54,20 +55,33 @@ export class JwtAuthGuard implements CanActivate {
   /** The user a request authenticates as, or the refusal the guard would answer with. */
   async authenticateRequest(request: HttpRequest, response: unknown): Promise<object> {
     const credentials = readCredentials(request, this.settings);
-    if (credentials.kind === 'absent') throw this.refuse(response, NOT_PROVIDED);
-    if (credentials.kind === 'invalid') throw this.refuse(response, credentials.message);
+    if (credentials.kind === 'absent') {
+      logRefusal(request, 'no credentials');
+      throw this.refuse(response, NOT_PROVIDED);
+    }
+    if (credentials.kind === 'invalid') {
+      logRefusal(request, credentials.message);
+      throw this.refuse(response, credentials.message);
+    }
     let user: object | TokenUser;
     try {
       user = await this.tokens.authenticateToken(credentials.token);
     } catch (error) {
-      if (error instanceof TokenRejectedError) throw this.refuse(response, GUARD_MESSAGES[error.reason]);
-      if (error instanceof RevocationUnavailableError) throw this.unavailable(response);
+      if (error instanceof TokenRejectedError) {
+        logRefusal(request, error.reason);
+        throw this.refuse(response, GUARD_MESSAGES[error.reason]);
+      }
+      if (error instanceof RevocationUnavailableError) {
+        logRefusal(request, 'revocation store unavailable');
+        throw this.unavailable(response);
+      }
       throw error;
     }
     // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
     if (credentials.fromCookie && this.settings.csrf !== undefined) {
       const failure = csrfFailure(request, this.settings.csrf);
       if (failure !== undefined) {
+        logRefusal(request, failure);
         throw response === undefined
           ? new ForbiddenException(failure)
           : detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);

@@ -3,6 +3,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpException,
   HttpStatus,
   Inject,
   NotFoundException,
@@ -20,6 +21,9 @@ import { LoginThrottle } from '../auth/login-throttle.js';
 import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
 import { Public } from '../auth/public.decorator.js';
 import { JWT_AUTH_SETTINGS } from '../constants.js';
+import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
+import type { LoginFailureReason } from '../events/jwt-auth-events.js';
+import { logRefusal } from '../logging/refusal-log.js';
 import type { AnyRequest } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JwtAuthService } from '../tokens/jwt-auth.service.js';
@@ -69,6 +73,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       readonly tokens: JwtAuthService,
       readonly loginThrottle: LoginThrottle,
       readonly guard: JwtAuthGuard,
+      readonly events: JwtAuthEventDispatcher,
     ) {}
 
     /** POST /api-token-auth/: username and password for a token. */
@@ -77,10 +82,23 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     async obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       this.refuseWhenVerifyOnly(request);
       const { username, password } = await this.readFields(request, reply, CREDENTIAL_FIELDS);
-      await this.loginThrottle.check(username, request, reply);
+      try {
+        await this.loginThrottle.check(username, request, reply);
+      } catch (error) {
+        if (error instanceof HttpException && error.getStatus() === HttpStatus.TOO_MANY_REQUESTS) {
+          await this.loginFailed(request, username, 'throttled');
+        }
+        throw error;
+      }
       const user = await this.tokens.authenticate(username, password);
-      if (!user) throw nonFieldException(this.settings.errorFormat, INVALID_CREDENTIALS);
-      return this.respond(this.tokens.issueToken(user), user, request, reply);
+      if (!user) {
+        await this.loginFailed(request, username, 'bad_credentials');
+        throw nonFieldException(this.settings.errorFormat, INVALID_CREDENTIALS);
+      }
+      const body = this.respond(this.tokens.issueToken(user), user, request, reply);
+      // Only once the answer is ready: an event never tells of a login that then failed.
+      await this.events.loginSucceeded(user, request);
+      return body;
     }
 
     /** POST /api-token-refresh/: a new token for a valid one that carries `orig_iat`. */
@@ -89,8 +107,10 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     async refresh(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       this.refuseWhenVerifyOnly(request);
       const token = await this.readToken(request, reply);
-      const issued = await this.refused(() => this.tokens.refreshToken(token));
-      return this.respond(issued.token, issued.user, request, reply);
+      const issued = await this.refused(request, () => this.tokens.refreshToken(token));
+      const body = this.respond(issued.token, issued.user, request, reply);
+      await this.events.tokenRefreshed(issued.user, request);
+      return body;
     }
 
     /** POST /api-token-verify/: the same token back when it and its user are valid. */
@@ -98,7 +118,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @HttpCode(HttpStatus.OK)
     async verify(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       const token = await this.readToken(request, reply);
-      const verified = await this.refused(() => this.tokens.verifyToken(token));
+      const verified = await this.refused(request, () => this.tokens.verifyToken(token));
       return this.respond(verified.token, verified.user, request, reply);
     }
 
@@ -111,8 +131,10 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     @HttpCode(HttpStatus.OK)
     async revoke(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       const token = await this.readToken(request, reply, true);
-      await this.refused(() => this.tokens.revokeToken(token));
+      // Claims only when this call revoked it: an expired or already revoked token gives no event.
+      const revokedClaims = await this.refused(request, () => this.tokens.revokeToken(token));
       clearTokenCookies(this.settings, reply);
+      if (revokedClaims !== undefined) await this.events.tokenRevoked(revokedClaims, request);
       return {};
     }
 
@@ -122,8 +144,9 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     async revokeAll(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
       setHeader(reply, 'Cache-Control', 'no-store');
       const user = await this.guard.authenticateRequest(request, reply);
-      await this.refused(() => this.tokens.revokeAllForUser(user));
+      await this.refused(request, () => this.tokens.revokeAllForUser(user));
       clearTokenCookies(this.settings, reply);
+      await this.events.allTokensRevoked(user, request);
       return {};
     }
 
@@ -210,15 +233,27 @@ export function createTokenController(routePrefix: string): Type<unknown> {
     private checkCsrf(request: EndpointRequest, fromCookie: boolean): void {
       if (!fromCookie || this.settings.csrf === undefined) return;
       const failure = csrfFailure(request, this.settings.csrf);
-      if (failure !== undefined) throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
+      if (failure === undefined) return;
+      logRefusal(request, failure);
+      throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
     }
 
-    private async refused<T>(action: () => Promise<T>): Promise<T> {
+    /** Logged (the reason only: never the password) and delivered to the hooks and listeners. */
+    private async loginFailed(request: EndpointRequest, username: string, reason: LoginFailureReason): Promise<void> {
+      logRefusal(request, reason === 'throttled' ? 'login throttled' : 'bad credentials');
+      await this.events.loginFailed(username, reason, request);
+    }
+
+    private async refused<T>(request: EndpointRequest, action: () => Promise<T>): Promise<T> {
       try {
         return await action();
       } catch (error) {
-        if (error instanceof TokenRejectedError) throw nonFieldException(this.settings.errorFormat, error.message);
+        if (error instanceof TokenRejectedError) {
+          logRefusal(request, error.reason);
+          throw nonFieldException(this.settings.errorFormat, error.message);
+        }
         if (error instanceof RevocationUnavailableError) {
+          logRefusal(request, 'revocation store unavailable');
           throw detailException(this.settings.errorFormat, this.settings.revocationUnavailableStatus, error.message);
         }
         throw error;

@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { Duration } from './duration.js';
 
@@ -216,6 +217,12 @@ export interface JwtAuthModuleOptions<TUser extends object = object> {
   responsePayloadHandler?(token: string, user: TUser, request: AnyRequest): object;
   /** JWT_PAYLOAD_GET_USERNAME_HANDLER: the username in a payload (default `payload.username`). */
   getUsernameFromPayload?(payload: JwtPayload): unknown;
+  /**
+   * Not in the reference: callbacks on login (succeeded, failed), refresh and logout, for audit
+   * logs and `last_login` (see the README, "Hooks and events"). Awaited; one that throws is
+   * logged and never fails the request.
+   */
+  hooks?: JwtAuthHooks<TUser>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readHooks, type ResolvedHooks } from '../events/jwt-auth-hooks.js';
 import { type Duration, parseDuration } from './duration.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import {
@@ -60,6 +61,8 @@ export interface JwtAuthSettings {
   getUsernameFromPayload: (payload: JwtPayload) => unknown;
   /** JWT_GET_USER_SECRET_KEY (HS algorithms only). */
   getUserSecretKey?: (user: object) => string | Buffer | KeyObject;
+  /** The `hooks` callbacks, each checked to be a function; `{}` when none. */
+  hooks: ResolvedHooks;
 }
 
 export interface AuthCookieSettings {
@@ -194,7 +197,14 @@ export function resolveSettings(options: JwtAuthModuleOptions<object> | undefine
     payloadHandler: handler(options, 'payloadHandler'),
     responsePayloadHandler: handler(options, 'responsePayloadHandler'),
     getUsernameFromPayload: handler(options, 'getUsernameFromPayload') ?? ((payload: JwtPayload) => payload.username),
+    hooks: hooks(options.hooks),
   };
+}
+
+function hooks(raw: unknown): ResolvedHooks {
+  const read = readHooks(raw);
+  if ('problem' in read) throw new JwtAuthConfigError(read.option, read.problem);
+  return read.hooks;
 }
 
 /** Revocation, rotation and cookie mode. */

@@ -190,19 +190,20 @@ export class JwtAuthService<TUser extends object = object> {
 
   /**
    * Logout (`/api-token-revoke/`): the token is refused from now on, and under rotation its
-   * whole chain. An expired or already revoked token is left as it is. A token that is not
-   * valid (bad signature...) is refused with its reason.
+   * whole chain. Resolves to the claims it revoked, or undefined when there was nothing to do
+   * (the token had expired, or was already revoked). A token that is not valid (bad
+   * signature...) is refused with its reason.
    */
-  async revokeToken(token: string): Promise<void> {
+  async revokeToken(token: string): Promise<Readonly<JwtPayload> | undefined> {
     let payload: Readonly<JwtPayload>;
     try {
       payload = (await this.verified(token)).payload;
     } catch (error) {
-      if (error instanceof TokenRejectedError && error.reason === 'expired') return;
+      if (error instanceof TokenRejectedError && error.reason === 'expired') return undefined;
       throw error;
     }
     this.usernameIn(payload);
-    await this.revocation.revoke(payload);
+    return (await this.revocation.revoke(payload)) ? payload : undefined;
   }
 
   /**

@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { JWT_AUTH_SETTINGS } from '../constants.js';
+import type { AnyRequest, JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { type EventEmitterLike, findEventEmitter } from './event-emitter-lookup.js';
+import {
+  createJwtAuthEvent,
+  type JwtAuthEvent,
+  JWT_AUTH_LOGIN_FAILED,
+  JWT_AUTH_LOGIN_SUCCEEDED,
+  JWT_AUTH_TOKEN_REFRESHED,
+  JWT_AUTH_TOKEN_REVOKED,
+  type LoginFailedEvent,
+  type LoginFailureReason,
+  type LoginSucceededEvent,
+  type TokenRefreshedEvent,
+  type TokenRevokedEvent,
+} from './jwt-auth-events.js';
+import { HOOK_OF_EVENT } from './jwt-auth-hooks.js';
+
+/**
+ * Delivers the endpoints' events to the `hooks` callbacks and, when the app has
+ * EventEmitterModule, to its EventEmitter2. Both are awaited (so `last_login` is written before
+ * the client has its token, as Django's `user_logged_in` does), and neither can fail the
+ * request: a hook or listener that throws or rejects is logged, never answered.
+ */
+@Injectable()
+export class JwtAuthEventDispatcher implements OnModuleInit {
+  private readonly logger = new Logger('JwtAuth');
+  private emitter?: EventEmitterLike;
+
+  constructor(
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Every provider exists by now, EventEmitterModule's too, whatever the import order. */
+  async onModuleInit(): Promise<void> {
+    this.emitter = await findEventEmitter(this.moduleRef);
+  }
+
+  loginSucceeded(user: object, request: AnyRequest): Promise<void> {
+    return this.dispatch(createJwtAuthEvent<LoginSucceededEvent>({ name: JWT_AUTH_LOGIN_SUCCEEDED, user }, request));
+  }
+
+  loginFailed(username: string, reason: LoginFailureReason, request: AnyRequest): Promise<void> {
+    return this.dispatch(
+      createJwtAuthEvent<LoginFailedEvent>({ name: JWT_AUTH_LOGIN_FAILED, username, reason }, request),
+    );
+  }
+
+  tokenRefreshed(user: object, request: AnyRequest): Promise<void> {
+    return this.dispatch(createJwtAuthEvent<TokenRefreshedEvent>({ name: JWT_AUTH_TOKEN_REFRESHED, user }, request));
+  }
+
+  tokenRevoked(claims: Readonly<JwtPayload>, request: AnyRequest): Promise<void> {
+    return this.dispatch(
+      createJwtAuthEvent<TokenRevokedEvent>({ name: JWT_AUTH_TOKEN_REVOKED, scope: 'token', claims }, request),
+    );
+  }
+
+  allTokensRevoked(user: object, request: AnyRequest): Promise<void> {
+    return this.dispatch(
+      createJwtAuthEvent<TokenRevokedEvent>({ name: JWT_AUTH_TOKEN_REVOKED, scope: 'user', user }, request),
+    );
+  }
+
+  private async dispatch(event: JwtAuthEvent): Promise<void> {
+    const hookName = HOOK_OF_EVENT[event.name];
+    const hook = this.settings.hooks[hookName];
+    // Side by side: a slow hook does not hold the listeners back, nor the other way round.
+    await Promise.all([
+      hook && this.guarded(`hooks.${hookName}`, event, () => hook(event)),
+      this.emitter &&
+        this.guarded(`a listener of ${event.name}`, event, () => this.emitter?.emitAsync(event.name, event)),
+    ]);
+  }
+
+  private async guarded(source: string, event: JwtAuthEvent, call: () => unknown): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      // The stack goes to the app's log, never to the client; the event is not logged (its user).
+      const stack = error instanceof Error ? error.stack : String(error);
+      this.logger.error(`${source} failed on ${event.name}; the request was answered as usual`, stack);
+    }
+  }
+}

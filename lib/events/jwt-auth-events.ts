@@ -1,0 +1,80 @@
+import type { AnyRequest, JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { TokenUser } from '../users/token-user.js';
+
+/** The names the events are emitted under through @nestjs/event-emitter (`@OnEvent(...)`). */
+export const JWT_AUTH_LOGIN_SUCCEEDED = 'jwt-auth.login.succeeded';
+export const JWT_AUTH_LOGIN_FAILED = 'jwt-auth.login.failed';
+export const JWT_AUTH_TOKEN_REFRESHED = 'jwt-auth.token.refreshed';
+export const JWT_AUTH_TOKEN_REVOKED = 'jwt-auth.token.revoked';
+
+export type JwtAuthEventName =
+  | typeof JWT_AUTH_LOGIN_SUCCEEDED
+  | typeof JWT_AUTH_LOGIN_FAILED
+  | typeof JWT_AUTH_TOKEN_REFRESHED
+  | typeof JWT_AUTH_TOKEN_REVOKED;
+
+/**
+ * What every event carries. `request` is the adapter's request (Express or Fastify), as
+ * `responsePayloadHandler` gets it. It is not enumerable, so that an event logged or
+ * serialised whole never writes the request's body (a password) or its Authorization header.
+ * Events are frozen: hooks and listeners all see the same one.
+ */
+interface JwtAuthEventBase<TName extends JwtAuthEventName> {
+  readonly name: TName;
+  readonly request: AnyRequest;
+}
+
+/** POST /api-token-auth/ answered with a token. */
+export interface LoginSucceededEvent<TUser extends object = object> extends JwtAuthEventBase<
+  typeof JWT_AUTH_LOGIN_SUCCEEDED
+> {
+  readonly user: TUser;
+}
+
+/**
+ * Why a login was refused: `'bad_credentials'` (unknown user, wrong password or inactive
+ * user, which the endpoint does not tell apart either) or `'throttled'` (too many attempts).
+ */
+export type LoginFailureReason = 'bad_credentials' | 'throttled';
+
+/** POST /api-token-auth/ refused. `username` is the one tried, trimmed; it may not exist. */
+export interface LoginFailedEvent extends JwtAuthEventBase<typeof JWT_AUTH_LOGIN_FAILED> {
+  readonly username: string;
+  readonly reason: LoginFailureReason;
+}
+
+/** POST /api-token-refresh/ answered with a new token. */
+export interface TokenRefreshedEvent<TUser extends object = object> extends JwtAuthEventBase<
+  typeof JWT_AUTH_TOKEN_REFRESHED
+> {
+  readonly user: TUser;
+}
+
+/**
+ * Logout. `scope: 'token'`: POST /api-token-revoke/ revoked one token (or found it revoked
+ * already), whose claims are given; an expired token is left as it is, and gives no event.
+ * `scope: 'user'`: POST
+ * /api-token-revoke-all/ revoked every token of `user` (a TokenUser with `stateless`).
+ */
+export type TokenRevokedEvent<TUser extends object = object> =
+  | (JwtAuthEventBase<typeof JWT_AUTH_TOKEN_REVOKED> & {
+      readonly scope: 'token';
+      readonly claims: Readonly<JwtPayload>;
+    })
+  | (JwtAuthEventBase<typeof JWT_AUTH_TOKEN_REVOKED> & {
+      readonly scope: 'user';
+      readonly user: TUser | TokenUser;
+    });
+
+export type JwtAuthEvent<TUser extends object = object> =
+  LoginSucceededEvent<TUser> | LoginFailedEvent | TokenRefreshedEvent<TUser> | TokenRevokedEvent<TUser>;
+
+/** Distributes over a union, where a plain Omit would merge its members. */
+type EventFields<T> = T extends unknown ? Omit<T, 'request'> : never;
+
+/** An event: frozen, with `request` present but not enumerable. */
+export function createJwtAuthEvent<T extends JwtAuthEvent>(fields: EventFields<T>, request: AnyRequest): T {
+  const event = { ...fields };
+  Object.defineProperty(event, 'request', { value: request, enumerable: false });
+  return Object.freeze(event) as unknown as T;
+}

@@ -1,0 +1,69 @@
+import type {
+  JwtAuthEvent,
+  LoginFailedEvent,
+  LoginSucceededEvent,
+  TokenRefreshedEvent,
+  TokenRevokedEvent,
+} from './jwt-auth-events.js';
+import {
+  JWT_AUTH_LOGIN_FAILED,
+  JWT_AUTH_LOGIN_SUCCEEDED,
+  JWT_AUTH_TOKEN_REFRESHED,
+  JWT_AUTH_TOKEN_REVOKED,
+} from './jwt-auth-events.js';
+
+/**
+ * The `hooks` option: callbacks for audit logs, `last_login` and the like. Each is awaited
+ * before the endpoint answers; one that throws or rejects is logged (Nest's Logger, context
+ * 'JwtAuth', level error) and changes nothing in the answer. Whatever they return is ignored.
+ */
+export interface JwtAuthHooks<TUser extends object = object> {
+  onLoginSucceeded?(event: LoginSucceededEvent<TUser>): unknown;
+  onLoginFailed?(event: LoginFailedEvent): unknown;
+  onTokenRefreshed?(event: TokenRefreshedEvent<TUser>): unknown;
+  onTokenRevoked?(event: TokenRevokedEvent<TUser>): unknown;
+}
+
+export type JwtAuthHookName = keyof JwtAuthHooks;
+
+/** Which hook each event goes to. */
+export const HOOK_OF_EVENT = {
+  [JWT_AUTH_LOGIN_SUCCEEDED]: 'onLoginSucceeded',
+  [JWT_AUTH_LOGIN_FAILED]: 'onLoginFailed',
+  [JWT_AUTH_TOKEN_REFRESHED]: 'onTokenRefreshed',
+  [JWT_AUTH_TOKEN_REVOKED]: 'onTokenRevoked',
+} as const satisfies Record<JwtAuthEvent['name'], JwtAuthHookName>;
+
+const HOOK_NAMES: readonly string[] = Object.values(HOOK_OF_EVENT);
+
+/** The hooks after validation: each bound to the object it was given in. */
+export type ResolvedHooks = { readonly [K in JwtAuthHookName]?: (event: JwtAuthEvent) => unknown };
+
+/**
+ * Checks the `hooks` option. Returns the problem rather than throwing it, so that the settings
+ * (which own JwtAuthConfigError) need not be imported here: no import cycle.
+ */
+export function readHooks(raw: unknown): { hooks: ResolvedHooks } | { option: string; problem: string } {
+  if (raw === undefined) return { hooks: {} };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { option: 'hooks', problem: `must be an object of callbacks (${HOOK_NAMES.join(', ')})` };
+  }
+  // A misspelt hook would otherwise never run, silently. Only plain objects are checked: an
+  // instance of a class of the app's may well have other fields (its dependencies).
+  const prototype: unknown = Object.getPrototypeOf(raw);
+  if (prototype === Object.prototype || prototype === null) {
+    const unknown = Object.keys(raw).find((name) => !HOOK_NAMES.includes(name));
+    if (unknown !== undefined) {
+      return { option: `hooks.${unknown}`, problem: `is not a hook: use one of ${HOOK_NAMES.join(', ')}` };
+    }
+  }
+  const hooks: Record<string, (event: JwtAuthEvent) => unknown> = {};
+  for (const name of HOOK_NAMES) {
+    // Read through the prototype too: a class instance's methods are hooks as well.
+    const hook: unknown = (raw as Record<string, unknown>)[name];
+    if (hook === undefined) continue;
+    if (typeof hook !== 'function') return { option: `hooks.${name}`, problem: 'must be a function' };
+    hooks[name] = (hook as (event: JwtAuthEvent) => unknown).bind(raw);
+  }
+  return { hooks: Object.freeze(hooks) };
+}
