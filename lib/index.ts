@@ -73,6 +73,14 @@ export {
   type MemoryRevocationStoreOptions,
 } from './revocation/memory-revocation-store.js';
 export {
+  RedisRevocationStore,
+  RevocationStoreTimeoutError,
+  type RedisClientStoreOptions,
+  type RedisCommandClient,
+  type RedisRevocationStoreOptions,
+  type RedisUrlStoreOptions,
+} from './revocation/redis-revocation-store.js';
+export {
   addJwtAuthSecurity,
   JWT_AUTH_SECURITY_SCHEME,
   jwtAuthSecurityScheme,
