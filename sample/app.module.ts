@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { JwtAuthModule } from '../lib/index.js';
 import { AppController } from './app.controller.js';
 import { jwtSettingsFromEnv } from './jwt-settings.js';
+import { PageController } from './page.controller.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
@@ -34,7 +35,8 @@ export class AppModule {
           jwks: !(env.JWT_ALGORITHM ?? 'HS256').toUpperCase().startsWith('HS'),
         }),
       ],
-      controllers: [AppController],
+      // PageController: GET /, a page that uses cookie mode (JWT_AUTH_COOKIE).
+      controllers: [AppController, PageController],
     };
   }
 }

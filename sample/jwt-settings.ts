@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
+import {
+  type ErrorFormat,
+  type JwtAuthModuleOptions,
+  RedisRevocationStore,
+  SUPPORTED_ALGORITHMS,
+} from '../lib/index.js';
 import { type EnvReader, readBoolean, readChoice, readString, SampleConfigError } from './env.js';
 
 /** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */
@@ -49,8 +54,39 @@ export function jwtSettingsFromEnv(
       limit: readAttempts(env, 'LOGIN_THROTTLE_LIMIT'),
       ttl: readString(env, 'LOGIN_THROTTLE_TTL'),
     },
+    authCookie: authCookie(env),
+    rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
+    revocationUnavailableStatus: readUnavailableStatus(env),
+    // Last: nothing after it can throw and leave its connection open.
+    revocationStore: redisStore(env),
   };
   return { options, generatedSecret: isHmac(algorithm) && secretKey === undefined };
+}
+
+/** JWT_AUTH_COOKIE (the cookie's name) turns cookie mode on; JWT_AUTH_COOKIE_SECURE=false allows plain http hosts. */
+function authCookie(env: EnvReader): JwtAuthModuleOptions['authCookie'] {
+  const name = readString(env, 'JWT_AUTH_COOKIE');
+  if (name === undefined) return undefined;
+  return { name, secure: readBoolean(env, 'JWT_AUTH_COOKIE_SECURE', true) };
+}
+
+/**
+ * REDIS_URL (redis:// or rediss://): revocations are kept in Redis, shared by every instance of
+ * the app; unset, each process keeps its own in memory. The module closes the store at shutdown.
+ */
+function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
+  const url = readString(env, 'REDIS_URL')?.trim();
+  if (url === undefined) return undefined;
+  // Not echoed: the URL may carry a password.
+  if (!/^rediss?:\/\/[^/]/i.test(url)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  return new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+}
+
+/** JWT_REVOCATION_UNAVAILABLE_STATUS: 503 (default) or 401, the answer while the store cannot be reached. */
+function readUnavailableStatus(env: EnvReader): 401 | 503 | undefined {
+  const value = readString(env, 'JWT_REVOCATION_UNAVAILABLE_STATUS');
+  if (value === undefined) return undefined;
+  return readChoice(env, 'JWT_REVOCATION_UNAVAILABLE_STATUS', ['401', '503'] as const, '503') === '401' ? 401 : 503;
 }
 
 type KeyOptions = Pick<JwtAuthModuleOptions, 'secretKey' | 'privateKey' | 'publicKey'>;

@@ -49,6 +49,7 @@ describe('sample: JWT settings from environment variables', () => {
       expirationDelta: '5m',
       allowRefresh: false,
       refreshExpirationDelta: '7d',
+      rotateOnRefresh: false,
       authHeaderPrefix: 'Bearer',
       leeway: '30',
       audience: 'my-api',
@@ -75,6 +76,28 @@ describe('sample: JWT settings from environment variables', () => {
     ]) {
       expect(options[name as keyof typeof options]).toBeUndefined();
     }
+  });
+
+  it('turns cookie mode on with JWT_AUTH_COOKIE (Secure unless JWT_AUTH_COOKIE_SECURE=false), off without it', () => {
+    expect(jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET })).options.authCookie).toBeUndefined();
+    expect(jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, JWT_AUTH_COOKIE: 'jwt' })).options.authCookie).toEqual({
+      name: 'jwt',
+      secure: true,
+    });
+    const insecure = jwtSettingsFromEnv(
+      envOf({ JWT_SECRET_KEY: SECRET, JWT_AUTH_COOKIE: 'jwt', JWT_AUTH_COOKIE_SECURE: 'false' }),
+    );
+    expect(insecure.options.authCookie).toEqual({ name: 'jwt', secure: false });
+    expect(resolveSettings(insecure.options).csrf).toEqual({ cookieName: 'csrftoken', headerName: 'x-csrftoken' });
+  });
+
+  it('rotates on refresh only with JWT_ROTATE_ON_REFRESH=true', () => {
+    expect(jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET })).options.rotateOnRefresh).toBe(false);
+    const rotating = jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, JWT_ROTATE_ON_REFRESH: 'true' }));
+    expect(rotating.options.rotateOnRefresh).toBe(true);
+    expect(
+      errorOf(() => jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, JWT_ROTATE_ON_REFRESH: 'maybe' }))),
+    ).toBeInstanceOf(SampleConfigError);
   });
 
   it('limits logins to 10 attempts a minute per username unless LOGIN_THROTTLE_* say otherwise', () => {

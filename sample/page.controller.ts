@@ -1,0 +1,202 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { createHash } from 'node:crypto';
+import { JWT_AUTH_SETTINGS, type JwtAuthSettings, Public } from '../lib/index.js';
+
+/**
+ * The page's script. Static text, so that the Content-Security-Policy can allow exactly it by
+ * hash; what depends on the settings (cookie names) reaches it through data- attributes.
+ * It never stores the token: in cookie mode the browser keeps it in an HttpOnly cookie.
+ */
+const SCRIPT = `
+'use strict';
+const config = document.body.dataset;
+
+/** A readable cookie's value (the CSRF cookie); the token cookie is HttpOnly, so never found here. */
+function readCookie(name) {
+  for (const part of document.cookie.split('; ')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return undefined;
+}
+
+function showReadableCookies() {
+  const names = document.cookie === '' ? [] : document.cookie.split('; ').map((part) => part.split('=')[0]);
+  document.getElementById('readable-cookies').textContent = names.length ? names.join(', ') : '(none)';
+}
+
+/** The body as shown: a token in it is replaced, so that the page holds no copy. */
+function withoutToken(text) {
+  try {
+    const data = JSON.parse(text);
+    if (data !== null && typeof data === 'object' && typeof data.token === 'string') {
+      data.token = '(not kept by this page: the HttpOnly cookie carries it)';
+    }
+    return JSON.stringify(data);
+  } catch {
+    return text;
+  }
+}
+
+/** Sends one request and shows "status" then the body in the element; data-status is set last, for tests. */
+async function call(id, method, url, options) {
+  const out = document.getElementById(id);
+  delete out.dataset.status;
+  out.textContent = '...';
+  const headers = {};
+  if (options.csrf) {
+    const value = readCookie(config.csrfCookie);
+    if (value !== undefined) headers[config.csrfHeader] = value;
+  }
+  let body;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  let status = 0;
+  let text;
+  try {
+    const response = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+    status = response.status;
+    text = withoutToken(await response.text());
+  } catch (error) {
+    text = String(error);
+  }
+  out.textContent = status + '\\n' + text;
+  out.dataset.status = String(status);
+  showReadableCookies();
+}
+
+document.getElementById('login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const json = { username: form.elements.username.value, password: form.elements.password.value };
+  form.elements.password.value = '';
+  call('login-result', 'POST', '/api-token-auth/', { json });
+});
+const buttons = {
+  'get-protected': ['get-result', 'GET', '/protected-url/', {}],
+  'post-protected': ['post-result', 'POST', '/protected-url/', { csrf: true }],
+  refresh: ['refresh-result', 'POST', '/api-token-refresh/', { csrf: true }],
+  logout: ['logout-result', 'POST', '/api-token-revoke/', { csrf: true }],
+};
+for (const [id, args] of Object.entries(buttons)) {
+  document.getElementById(id).addEventListener('click', () => call(...args));
+}
+if (config.cookieMode === 'on' && config.cookieSecure === 'true' && !window.isSecureContext) {
+  document.getElementById('insecure').hidden = false;
+}
+showReadableCookies();
+`;
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+section { margin: 1.5rem 0; }
+pre { background: #f4f4f4; padding: 0.5rem; white-space: pre-wrap; word-break: break-all; min-height: 1.2em; }
+.warning { color: #a00; }
+`;
+
+const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * Only this page's own script and style run, requests go to this origin only, and forms post
+ * only here; the empty data: icon keeps the browser from asking for /favicon.ico.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `script-src ${hash(SCRIPT)}`,
+  `style-src ${hash(STYLE)}`,
+  "connect-src 'self'",
+  'img-src data:',
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** GET /: a page that logs in and calls the API with the token cookie (cookie mode), no framework. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class PageController {
+  private readonly html: string;
+
+  constructor(@Inject(JWT_AUTH_SETTINGS) settings: JwtAuthSettings) {
+    this.html = renderPage(settings);
+  }
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  page(): string {
+    return this.html;
+  }
+}
+
+function renderPage(settings: JwtAuthSettings): string {
+  const cookie = settings.authCookie;
+  const csrf = settings.csrf;
+  const mode =
+    cookie === undefined
+      ? `<p id="cookie-mode" class="warning">Cookie mode is off: start the sample with
+  <code>JWT_AUTH_COOKIE=jwt</code>. Without it the token only comes back in the response body,
+  which this page does not keep, so the calls below are refused.</p>`
+      : `<p id="cookie-mode">Cookie mode is on: the browser keeps the token in the HttpOnly cookie
+  <code>${escapeHtml(cookie.name)}</code>, which this page's script cannot read.${
+    csrf === undefined
+      ? ''
+      : ` Unsafe requests repeat the readable <code>${escapeHtml(csrf.cookieName)}</code> cookie
+  in the <code>${escapeHtml(csrf.headerName)}</code> header.`
+  }</p>`;
+  const data = {
+    'cookie-mode': cookie === undefined ? 'off' : 'on',
+    'cookie-secure': String(cookie?.secure ?? false),
+    'csrf-cookie': csrf?.cookieName ?? '',
+    'csrf-header': csrf?.headerName ?? '',
+  };
+  const attributes = Object.entries(data)
+    .map(([name, value]) => ` data-${name}="${escapeHtml(value)}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>nest-rest-jwt sample</title>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>
+</head>
+<body${attributes}>
+<h1>nest-rest-jwt sample</h1>
+${mode}
+<p id="insecure" class="warning" hidden>This page is not a secure context (plain http on a host
+other than localhost), so the browser drops the Secure token cookie: use https, or
+<code>JWT_AUTH_COOKIE_SECURE=false</code> for a local try.</p>
+<p>Cookies this page's script can read: <span id="readable-cookies"></span></p>
+<section>
+<h2>Log in</h2>
+<form id="login">
+<label>Username <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button id="login-submit" type="submit">Log in</button>
+</form>
+<pre id="login-result"></pre>
+</section>
+<section>
+<h2>Calls</h2>
+<button id="get-protected" type="button">GET /protected-url/</button>
+<pre id="get-result"></pre>
+<button id="post-protected" type="button">POST /protected-url/ (with the CSRF header)</button>
+<pre id="post-result"></pre>
+<button id="refresh" type="button">Refresh the token</button>
+<pre id="refresh-result"></pre>
+<button id="logout" type="button">Log out</button>
+<pre id="logout-result"></pre>
+</section>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
