@@ -10,9 +10,7 @@ export type CredentialsRequest = {
 
 /** Where a request's token is, if it sent one. */
 export type Credentials =
-  | { kind: 'absent' }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'token'; token: string; fromCookie: boolean };
+  { kind: 'absent' } | { kind: 'invalid'; message: string } | { kind: 'token'; token: string; fromCookie: boolean };
 
 const ABSENT: Credentials = { kind: 'absent' };
 

@@ -42,7 +42,8 @@ export function createJwtStrategy(settings: JwtAuthSettings, tokens: JwtAuthServ
         },
         (error: unknown) => {
           if (error instanceof TokenRejectedError) this.fail(error, 401);
-          else if (error instanceof RevocationUnavailableError) this.error(new ServiceUnavailableException(error.message));
+          else if (error instanceof RevocationUnavailableError)
+            this.error(new ServiceUnavailableException(error.message));
           else this.error(error as Error);
         },
       );

@@ -55,7 +55,8 @@ function remainingLifetime(token: string, fallback: number): number {
   try {
     const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
     const exp = (payload as { exp?: unknown } | null)?.exp;
-    if (typeof exp === 'number' && Number.isFinite(exp)) return Math.max(0, Math.floor(exp) - Math.floor(Date.now() / 1000));
+    if (typeof exp === 'number' && Number.isFinite(exp))
+      return Math.max(0, Math.floor(exp) - Math.floor(Date.now() / 1000));
   } catch {
     // Not JSON: the configured lifetime.
   }
