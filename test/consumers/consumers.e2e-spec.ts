@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childEnv, NPM, packLibrary, REPO, run } from './support.js';
+
+/**
+ * The packed library, installed from its tarball as users install it, in a Nest 11 CommonJS
+ * app (with a classic jest test: ts-jest to CommonJS, no --experimental-vm-modules) and in a
+ * Nest 12 ESM app. Both apps are the same sources (fixtures/app), compiled by each app's own
+ * TypeScript against the package's declarations. Needs the npm registry (or a warm npm cache).
+ */
+const FIXTURES = join(REPO, 'test/consumers/fixtures');
+const MINUTES = 60_000;
+
+interface Consumer {
+  name: 'nest11-cjs' | 'nest12-esm';
+  dir: string;
+}
+
+let work: string;
+const consumers: Consumer[] = [
+  { name: 'nest11-cjs', dir: '' },
+  { name: 'nest12-esm', dir: '' },
+];
+
+/** Copies a fixture app next to the tarball and installs it: one npm install per app. */
+async function install(consumer: Consumer): Promise<void> {
+  consumer.dir = join(work, consumer.name);
+  cpSync(join(FIXTURES, consumer.name), consumer.dir, { recursive: true });
+  cpSync(join(FIXTURES, 'app/src'), join(consumer.dir, 'src'), { recursive: true });
+  for (const script of ['hazard.mjs', 'hazard.cjs', 'hazard-compare.cjs']) {
+    copyFileSync(join(FIXTURES, 'app', script), join(consumer.dir, script));
+  }
+  await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], {
+    cwd: consumer.dir,
+  });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-consumers-'));
+  const { tarball } = await packLibrary(work);
+  // The fixtures' package.json files name it "file:../nest-rest-jwt.tgz".
+  copyFileSync(tarball, join(work, 'nest-rest-jwt.tgz'));
+  await Promise.all(consumers.map(install));
+}, 15 * MINUTES);
+
+afterAll(() => {
+  if (work !== undefined && process.env.KEEP_CONSUMERS === undefined) rmSync(work, { recursive: true, force: true });
+});
+
+interface Urls {
+  issuer: string;
+  verifier: string;
+}
+
+/** Starts the compiled app (dist/src/main.js); resolves with the URLs it prints. */
+function startApp(dir: string): Promise<{ child: ChildProcess; urls: Urls }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: dir, env: childEnv(), stdio: 'pipe' });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail('did not start within 60 s'), 60_000);
+    function fail(why: string) {
+      clearTimeout(timer);
+      child.kill();
+      reject(new Error(`${dir}: the app ${why}\n${output}`));
+    }
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((text) => text.startsWith('{"issuer"'));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      resolve({ child, urls: JSON.parse(line) as Urls });
+    });
+    child.on('exit', (code) => fail(`exited with ${code}`));
+  });
+}
+
+interface EntryReport {
+  names: number;
+  onlyRequire: string[];
+  onlyImport: string[];
+  different: string[];
+  resolved: string[];
+}
+
+describe.each(consumers)('the packed library in the $name app', (consumer) => {
+  let app: { child: ChildProcess; urls: Urls } | undefined;
+  afterAll(() => {
+    app?.child.kill();
+  });
+
+  it(
+    "compiles against the package's declarations (skipLibCheck off)",
+    async () => {
+      await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: consumer.dir });
+    },
+    3 * MINUTES,
+  );
+
+  it('installed a library built as CommonJS with ESM entry points', () => {
+    const root = join(consumer.dir, 'node_modules/nest-rest-jwt');
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(manifest.files).toContain('dist');
+    expect(JSON.parse(readFileSync(join(root, 'dist/cjs/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+  });
+
+  it(
+    'logs in, and reaches a guarded route with the token (200) and not without it (401)',
+    async () => {
+      app = await startApp(consumer.dir);
+      const { issuer, verifier } = app.urls;
+      const login = await fetch(`${issuer}/api-token-auth/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'abc123' }),
+      });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      expect(token.split('.')).toHaveLength(3);
+
+      const guarded = await fetch(`${issuer}/protected-url/`, { headers: { Authorization: `JWT ${token}` } });
+      expect(guarded.status).toBe(200);
+      expect(await guarded.json()).toEqual({ username: 'admin' });
+      expect((await fetch(`${issuer}/protected-url/`)).status).toBe(401);
+
+      const wrong = await fetch(`${issuer}/api-token-auth/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'wrong' }),
+      });
+      expect(wrong.status).toBe(400);
+
+      // A verify-only app with the issuer's JWKS: jose (ESM-only), loaded on first use.
+      const remote = await fetch(`${verifier}/protected-url/`, { headers: { Authorization: `JWT ${token}` } });
+      expect(remote.status).toBe(200);
+      expect((await fetch(`${verifier}/protected-url/`)).status).toBe(401);
+    },
+    2 * MINUTES,
+  );
+
+  // No dual-package hazard: import and require give the very same objects, in either order.
+  it.each(['hazard.mjs', 'hazard.cjs'])(
+    'gives the same module to import and require, in one process (%s)',
+    async (script) => {
+      const { stdout } = await run(process.execPath, [script], { cwd: consumer.dir });
+      const report = JSON.parse(stdout) as Record<string, EntryReport>;
+      expect(Object.keys(report).sort()).toEqual(['nest-rest-jwt', 'nest-rest-jwt/websockets']);
+      for (const [id, entry] of Object.entries(report)) {
+        expect({ id, ...entry, resolved: undefined }).toEqual({
+          id,
+          names: expect.any(Number),
+          onlyRequire: [],
+          onlyImport: [],
+          different: [],
+          resolved: undefined,
+        });
+        expect(entry.names).toBeGreaterThan(0);
+      }
+      const root = report['nest-rest-jwt'];
+      expect(root.names).toBeGreaterThan(10);
+      // require() gets the CommonJS implementation; import gets the ESM file that re-exports it.
+      const [first, second] = root.resolved;
+      if (script === 'hazard.mjs') {
+        expect(fileURLToPath(first)).toMatch(/[\\/]nest-rest-jwt[\\/]dist[\\/]esm[\\/]index\.js$/);
+        expect(second).toMatch(/[\\/]nest-rest-jwt[\\/]dist[\\/]cjs[\\/]index\.js$/);
+      } else {
+        expect(first).toMatch(/[\\/]nest-rest-jwt[\\/]dist[\\/]cjs[\\/]index\.js$/);
+      }
+    },
+    2 * MINUTES,
+  );
+
+  if (consumer.name === 'nest11-cjs') {
+    it(
+      'passes its classic jest test (ts-jest, CommonJS, no --experimental-vm-modules)',
+      async () => {
+        const results = join(consumer.dir, 'jest-results.json');
+        const { code, stdout, stderr } = await run(
+          process.execPath,
+          ['node_modules/jest/bin/jest.js', '--ci', '--json', `--outputFile=${results}`],
+          { cwd: consumer.dir, allowFailure: true },
+        );
+        const summary = JSON.parse(readFileSync(results, 'utf8')) as {
+          success: boolean;
+          numPassedTests: number;
+          numFailedTests: number;
+          numRuntimeErrorTestSuites: number;
+        };
+        const outcome = { code, ...summary, log: summary.success ? '' : `${stdout}\n${stderr}` };
+        expect(outcome).toMatchObject({
+          code: 0,
+          success: true,
+          numFailedTests: 0,
+          numRuntimeErrorTestSuites: 0,
+          log: '',
+        });
+        expect(summary.numPassedTests).toBe(3);
+      },
+      5 * MINUTES,
+    );
+  }
+});
