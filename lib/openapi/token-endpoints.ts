@@ -1,11 +1,17 @@
 import { HttpStatus } from '@nestjs/common';
+import { CSRF_MESSAGES } from '../auth/csrf.js';
 import { NOT_PROVIDED } from '../auth/jwt-auth.guard.js';
 import { throttledMessage } from '../auth/login-throttle.js';
 import { FIELD_BLANK, FIELD_REQUIRED } from '../http/drf-fields.js';
 import { NON_FIELD_ERRORS } from '../http/error-responses.js';
 import { BODY_TOO_LARGE_MESSAGE, INVALID_CREDENTIALS } from '../http/token.controller.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
-import { ENDPOINT_MESSAGES, GUARD_MESSAGES, type TokenRejection } from '../tokens/token-error.js';
+import {
+  ENDPOINT_MESSAGES,
+  GUARD_MESSAGES,
+  RevocationUnavailableError,
+  type TokenRejection,
+} from '../tokens/token-error.js';
 import { detailResponse, validationResponse } from './error-bodies.js';
 import type { HeaderObject, ResponseObject, SchemaObject, SecurityRequirementObject } from './openapi-objects.js';
 import { JWT_AUTH_SECURITY_SCHEME } from './security-scheme.js';
@@ -85,6 +91,34 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, Ope
       { text: { summary: 'text/plain', message: 'Unsupported media type "text/plain" in request.' } },
     ),
   };
+  // Refused, never let through, while the revocation store cannot answer (503 unless set to 401).
+  const storeErrors: Record<number, ResponseObject> =
+    settings.revocationUnavailableStatus === HttpStatus.SERVICE_UNAVAILABLE
+      ? {
+          [HttpStatus.SERVICE_UNAVAILABLE]: detailResponse(
+            format,
+            HttpStatus.SERVICE_UNAVAILABLE,
+            'The revocation store cannot be reached.',
+            { unavailable: { summary: 'Store unreachable', message: RevocationUnavailableError.MESSAGE } },
+          ),
+        }
+      : {};
+  // Cookie mode: a token taken from the cookie needs the CSRF header.
+  const csrfErrors: Record<number, ResponseObject> =
+    settings.authCookie !== undefined && settings.csrf !== undefined
+      ? {
+          [HttpStatus.FORBIDDEN]: detailResponse(
+            format,
+            HttpStatus.FORBIDDEN,
+            `The token came from the \`${settings.authCookie.name}\` cookie without the \`${settings.csrf.cookieName}\` ` +
+              `cookie's value in the \`${settings.csrf.headerName}\` header.`,
+            {
+              missing: { summary: 'No CSRF header', message: CSRF_MESSAGES.missing },
+              incorrect: { summary: 'Wrong CSRF header', message: CSRF_MESSAGES.incorrect },
+            },
+          ),
+        }
+      : {};
   const tokenField = (required: boolean): OperationDoc['requestBody'] => ({
     description: 'JSON, form-urlencoded or multipart.',
     required,
@@ -147,7 +181,9 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, Ope
           ['expired', 'Expired'],
           ['refresh_expired', 'Refresh window over'],
         ]),
+        ...csrfErrors,
         ...bodyErrors,
+        ...storeErrors,
       },
       security: PUBLIC,
     },
@@ -161,7 +197,9 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, Ope
           ['expired', 'Expired'],
           ['decode', 'Bad signature or malformed'],
         ]),
+        ...csrfErrors,
         ...bodyErrors,
+        ...storeErrors,
       },
       security: PUBLIC,
     },
@@ -177,7 +215,9 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, Ope
           ['decode', 'Bad signature or malformed'],
           ['no_token_id', 'No `jti` claim'],
         ]),
+        ...csrfErrors,
         ...bodyErrors,
+        ...storeErrors,
       },
       // Anonymous (token in the body) or with the request's own credentials.
       security: [{}, { [JWT_AUTH_SECURITY_SCHEME]: [] }],
@@ -188,6 +228,8 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, Ope
       responses: {
         [HttpStatus.OK]: emptyResponse('Revoked.'),
         [HttpStatus.UNAUTHORIZED]: unauthorizedResponse(settings),
+        ...csrfErrors,
+        ...storeErrors,
       },
       security: [{ [JWT_AUTH_SECURITY_SCHEME]: [] }],
     },

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { generateKeyPairSync } from 'node:crypto';
 import request, { type Response } from 'supertest';
-import { type ErrorFormat, JWT_AUTH_OPENAPI_TAG, JwtAuthModule } from '../../lib/index.js';
+import {
+  type ErrorFormat,
+  JWT_AUTH_OPENAPI_TAG,
+  JwtAuthModule,
+  MemoryRevocationStore,
+  type RevocationStore,
+} from '../../lib/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import { type DocumentedApp, examplesOf, operation, startDocumentedApp } from './documented-app.js';
@@ -267,6 +273,51 @@ describe.each(ADAPTERS)('the module in the app’s OpenAPI document (%s)', (adap
       const login = operation(app.document, '/api-token-auth', 'post');
       expect(Object.keys(login.responses)).toEqual(['200', '400', '405', '413', '415']);
       expect(jsonSchemaOf(app.document, '/api-token-auth', 200)).toEqual({ type: 'object' });
+    });
+
+    it('503 while the store is down and 403 for CSRF in cookie mode, as the endpoints answer them', async () => {
+      const store = new MemoryRevocationStore();
+      let down = false;
+      const flaky: RevocationStore = {
+        lookup: (query) => (down ? Promise.reject(new Error('down')) : store.lookup(query)),
+        markToken: (...args) => (down ? Promise.reject(new Error('down')) : store.markToken(...args)),
+        revokeSubject: (...args) => store.revokeSubject(...args),
+        revokeFamily: (...args) => store.revokeFamily(...args),
+      };
+      const app = await start(
+        adapter,
+        JwtAuthModule.forRoot({
+          secretKey: SECRET,
+          imports: [UsersModule],
+          errorFormat: 'drf',
+          authCookie: 'jwt',
+          revocationStore: flaky,
+        }),
+      );
+      for (const path of ['/api-token-refresh', '/api-token-verify', '/api-token-revoke', '/api-token-revoke-all']) {
+        expect(Object.keys(operation(app.document, path, 'post').responses)).toEqual(
+          expect.arrayContaining(['403', '503']),
+        );
+      }
+      const token = signHs(adminClaims({ jti: 'documented', iat: now() - 1 }));
+      down = true;
+      const unavailable = await request(app.server).post('/api-token-verify/').send({ token });
+      down = false;
+      expect(unavailable.status).toBe(503);
+      expect(Object.values(examplesOf(app.document, '/api-token-verify', 503))).toEqual([unavailable.body]);
+      const csrf = await request(app.server).post('/api-token-verify/').set('Cookie', `jwt=${token}; csrftoken=x`);
+      expect(csrf.status).toBe(403);
+      expect(Object.values(examplesOf(app.document, '/api-token-verify', 403))).toContainEqual(csrf.body);
+    });
+
+    it('without cookie mode no 403, and with revocationUnavailableStatus 401 no 503', async () => {
+      const app = await start(
+        adapter,
+        JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule], revocationUnavailableStatus: 401 }),
+      );
+      const responses = Object.keys(operation(app.document, '/api-token-verify', 'post').responses);
+      expect(responses).not.toContain('403');
+      expect(responses).not.toContain('503');
     });
 
     it('controller: false documents nothing of the module', async () => {
