@@ -9,7 +9,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS } from '../constants.js';
+import { JWT_AUTH_SETTINGS } from '../constants.js';
+import { isPublic } from './public.decorator.js';
 import { detailException, setHeader } from '../http/error-responses.js';
 import { logRefusal } from '../logging/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
@@ -44,7 +45,7 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.isPublic(context)) return true;
+    if (isPublic(this.reflector, context)) return true;
     // A global guard also runs on gateway messages: those are authenticated as WsJwtAuthGuard does.
     if (context.getType<string>() === 'ws') return (await this.socketGuard()).canActivate(context);
     const request = requestOf(context);
@@ -96,15 +97,6 @@ export class JwtAuthGuard implements CanActivate {
       ({ WsJwtAuthGuard }) => new WsJwtAuthGuard(this.settings, this.reflector, this.tokens),
     );
     return this.socketGuardLoading;
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true
-    );
   }
 
   private refuse(response: unknown, message: string) {

@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import { WsException } from '@nestjs/websockets';
 import { NOT_PROVIDED } from '../auth/jwt-auth.guard.js';
-import { IS_PUBLIC_KEY, JWT_AUTH_SETTINGS } from '../constants.js';
+import { isPublic } from '../auth/public.decorator.js';
+import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JwtAuthService } from '../tokens/jwt-auth.service.js';
 import { GUARD_MESSAGES, RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
@@ -28,7 +29,7 @@ export class WsJwtAuthGuard implements CanActivate {
     if (context.getType<string>() !== 'ws') {
       throw new Error('nest-rest-jwt: WsJwtAuthGuard guards gateways: use JwtAuthGuard for HTTP and GraphQL');
     }
-    if (this.isPublic(context)) return true;
+    if (isPublic(this.reflector, context)) return true;
     const client = context.switchToWs().getClient<HandshakeSocket>();
     const user = await this.authenticate(client);
     if (client.data) client.data.user = user;
@@ -46,15 +47,6 @@ export class WsJwtAuthGuard implements CanActivate {
       if (error instanceof RevocationUnavailableError) throw refuse(client, RevocationUnavailableError.MESSAGE);
       throw error;
     }
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true
-    );
   }
 }
 
