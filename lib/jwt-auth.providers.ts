@@ -30,7 +30,15 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     {
       provide: JWT_AUTH_SETTINGS,
       // Validates once: a bad option stops the app here, with the option's name.
-      useFactory: (options: JwtAuthModuleOptions) => resolveSettings(options),
+      useFactory: async (options: JwtAuthModuleOptions) => {
+        try {
+          return resolveSettings(options);
+        } catch (error) {
+          // The module will never start, so it will never close a store that opened a connection.
+          await options?.revocationStore?.close?.().catch(() => undefined);
+          throw error;
+        }
+      },
       inject: [JWT_AUTH_MODULE_OPTIONS],
     },
     {

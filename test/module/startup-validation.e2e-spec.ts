@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
-import { JwtAuthConfigError, JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
+import {
+  JwtAuthConfigError,
+  JwtAuthModule,
+  type JwtAuthModuleOptions,
+  MemoryRevocationStore,
+} from '../../lib/index.js';
 import { ADAPTERS, SECRET, startApp, useApp, UsersModule } from '../support/apps.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -54,6 +59,20 @@ describe.each(ADAPTERS)('Start-up validation (%s)', (adapter) => {
     const started = startApp(adapter, JwtAuthModule.forRoot({ ...options, imports: [UsersModule] }));
     await expect(started).rejects.toThrow(`option "${option}"`);
     await expect(started).rejects.toBeInstanceOf(JwtAuthConfigError);
+  });
+
+  it('closes the revocation store it was given when another option stops the start', async () => {
+    const store = new MemoryRevocationStore();
+    let closed = 0;
+    store.close = async () => {
+      closed += 1;
+    };
+    const started = startApp(
+      adapter,
+      JwtAuthModule.forRoot({ secretKey: 'short', revocationStore: store, imports: [UsersModule] }),
+    );
+    await expect(started).rejects.toThrow('option "secretKey"');
+    expect(closed).toBe(1);
   });
 
   describe.each([
