@@ -3,6 +3,7 @@ export const GUARD_CASES = [
   'open',
   'noop-guard',
   'ours-hs256',
+  'ours-hs256-redis',
   'ours-rs256',
   'ours-es256',
   'recipe-string',
@@ -10,6 +11,10 @@ export const GUARD_CASES = [
 ] as const;
 export const LOGIN_CASES = ['login-cheap', 'login-realistic'] as const;
 export type CaseName = (typeof GUARD_CASES)[number] | (typeof LOGIN_CASES)[number];
+/** The case that needs a Redis server (its URL reaches the server process as BENCH_REDIS_URL). */
+export const REDIS_CASE = 'ours-hs256-redis' satisfies CaseName;
+/** The key prefix of the benchmark's revocation entries in Redis. */
+export const REDIS_PREFIX = 'nest-rest-jwt-bench:';
 export const ADAPTERS = ['express', 'fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
@@ -17,6 +22,7 @@ export const CASE_LABELS: Record<CaseName, string> = {
   open: 'open route',
   'noop-guard': 'do-nothing guard (floor)',
   'ours-hs256': 'nest-rest-jwt HS256',
+  'ours-hs256-redis': 'nest-rest-jwt HS256, Redis store',
   'ours-rs256': 'nest-rest-jwt RS256',
   'ours-es256': 'nest-rest-jwt ES256',
   'recipe-string': 'official recipe, string secret',
@@ -36,3 +42,15 @@ export type ServerMessage =
       path: string;
     }
   | { type: 'usage'; cpuMicros: number; rss: number };
+
+/** What the revocation-memory child process reports (bench/revocation-memory.ts). */
+export interface RevocationMemoryResult {
+  entries: number;
+  ttlSeconds: { min: number; max: number };
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
+  bytesPerEntry: number;
+  markTokenMicros: number;
+  lookupMissMicros: number;
+  lookupHitMicros: number;
+}

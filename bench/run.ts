@@ -13,8 +13,11 @@ import {
   CASE_LABELS,
   GUARD_CASES,
   LOGIN_CASES,
+  REDIS_CASE,
+  type RevocationMemoryResult,
   type ServerMessage,
 } from './cases.js';
+import { type BenchRedis, startRedis } from './redis.js';
 import { runInProcess } from './in-process.js';
 import { renderChart } from './chart.js';
 
@@ -25,21 +28,27 @@ const REQUESTS = env('BENCH_REQUESTS', 10_000);
 const ROUNDS = env('BENCH_ROUNDS', 9);
 const LOGIN_REQUESTS = env('BENCH_LOGIN_REQUESTS', 20);
 const MEMORY_REQUESTS = env('BENCH_MEMORY_REQUESTS', 1_000_000);
+const REVOKED_ENTRIES = env('BENCH_REVOKED_ENTRIES', 1_000_000);
 const CONNECTIONS = 10;
 
 interface Server {
+  name: CaseName;
   child: ChildProcess;
   ready: ServerMessage & { type: 'ready' };
 }
+
+/** Set when the Redis case runs: the Redis server its store talks to. */
+let redis: BenchRedis | undefined;
 
 function start(adapter: AdapterName, name: CaseName): Promise<Server> {
   const child = fork(join(here, 'server.js'), [adapter, name], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...(redis ? { BENCH_REDIS_URL: redis.url } : {}) },
   });
   return new Promise((resolve, reject) => {
     child.once('message', (message: ServerMessage) => {
-      if (message.type === 'ready') resolve({ child, ready: message });
+      if (message.type === 'ready') resolve({ name, child, ready: message });
     });
     child.once('exit', (code) => reject(new Error(`${adapter}/${name} exited with ${code}`)));
   });
@@ -68,12 +77,27 @@ async function load(server: Server, amount: number, connections = CONNECTIONS): 
   if (unexpected > 0) throw new Error(`${path}: ${unexpected} failed requests (${result.non2xx} non-2xx)`);
 }
 
-/** Server CPU microseconds per request over `amount` requests. */
-async function cpuPerRequest(server: Server, amount: number, connections?: number): Promise<number> {
+/** Server CPU microseconds per request over `amount` requests (and Redis's, for the Redis case). */
+async function cpuPerRequest(
+  server: Server,
+  amount: number,
+  connections?: number,
+): Promise<{ server: number; redis?: number; lookups?: number }> {
+  const withRedis = server.name === REDIS_CASE && redis !== undefined;
+  const redisBefore = withRedis ? await redis!.stats() : undefined;
   const before = await usage(server);
   await load(server, amount, connections);
   const after = await usage(server);
-  return (after.cpuMicros - before.cpuMicros) / amount;
+  const result: { server: number; redis?: number; lookups?: number } = {
+    server: (after.cpuMicros - before.cpuMicros) / amount,
+  };
+  if (redisBefore) {
+    const redisAfter = await redis!.stats();
+    result.redis = (redisAfter.cpuMicros - redisBefore.cpuMicros) / amount;
+    // The revocation lookups Redis answered (one MGET each), per request.
+    result.lookups = (redisAfter.mgetCalls - redisBefore.mgetCalls) / amount;
+  }
+  return result;
 }
 
 const median = (values: number[]) => {
@@ -97,6 +121,8 @@ async function measureCases(
 ) {
   const servers = await Promise.all(names.map((name) => start(adapter, name)));
   const samples: number[][] = names.map(() => []);
+  const redisSamples: number[] = [];
+  const lookupsPerRequest: number[] = [];
   try {
     for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
     for (let round = 0; round < rounds; round++) {
@@ -104,13 +130,54 @@ async function measureCases(
       // that drifting load hits them all alike.
       for (let k = 0; k < servers.length; k++) {
         const i = (round + k) % servers.length;
-        samples[i].push(await cpuPerRequest(servers[i], amount, connections));
+        const sample = await cpuPerRequest(servers[i], amount, connections);
+        samples[i].push(sample.server);
+        if (sample.redis !== undefined) redisSamples.push(sample.redis);
+        if (sample.lookups !== undefined) lookupsPerRequest.push(sample.lookups);
       }
     }
   } finally {
     await stop(servers);
   }
-  return Object.fromEntries(names.map((name, i) => [name, { medianMicros: median(samples[i]), samples: samples[i] }]));
+  const cases: Record<string, CaseResult> = Object.fromEntries(
+    names.map((name, i) => [name, { medianMicros: median(samples[i]), samples: samples[i] }]),
+  );
+  if (redisSamples.length > 0) {
+    // Proof that every request asked Redis: one MGET per request (a few more are other clients').
+    const lookups = Math.min(...lookupsPerRequest);
+    if (lookups < 1) throw new Error(`${adapter}/${REDIS_CASE}: only ${lookups} Redis lookups per request`);
+    cases[REDIS_CASE] = {
+      ...cases[REDIS_CASE],
+      redisServerMedianMicros: median(redisSamples),
+      redisServerSamples: redisSamples,
+      redisLookupsPerRequest: lookups,
+    };
+  }
+  return cases;
+}
+
+interface CaseResult {
+  medianMicros: number;
+  samples: number[];
+  /** The Redis case: Redis's own CPU time per request (not counted in medianMicros). */
+  redisServerMedianMicros?: number;
+  redisServerSamples?: number[];
+  redisLookupsPerRequest?: number;
+}
+
+/** The in-memory revocation store holding REVOKED_ENTRIES revoked tokens, in a process of its own. */
+function measureRevocationMemory(): Promise<RevocationMemoryResult> {
+  const child = fork(join(here, 'revocation-memory.js'), [String(REVOKED_ENTRIES)], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: RevocationMemoryResult | undefined;
+    child.once('message', (message: RevocationMemoryResult) => (result = message));
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`revocation-memory exited with ${code} and no result`)),
+    );
+  });
 }
 
 async function measureMemory(adapter: AdapterName) {
@@ -145,13 +212,28 @@ async function main(): Promise<void> {
     },
     method: { requestsPerSample: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, loginRequests: LOGIN_REQUESTS },
   };
-  const http: Record<string, Record<string, { medianMicros: number; samples: number[] }>> = {};
-  for (const adapter of ADAPTERS) {
-    console.log(`${adapter}: guarded routes (${ROUNDS} rounds of ${REQUESTS} requests per case)...`);
-    const guards = await measureCases(adapter, GUARD_CASES, REQUESTS, ROUNDS);
-    console.log(`${adapter}: logins...`);
-    const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
-    http[adapter] = { ...guards, ...logins };
+  const started = await startRedis();
+  let guardCases: readonly CaseName[] = GUARD_CASES;
+  if ('skipped' in started) {
+    console.log(`${REDIS_CASE}: SKIPPED (${started.skipped})`);
+    results.redis = { skipped: started.skipped };
+    guardCases = GUARD_CASES.filter((name) => name !== REDIS_CASE);
+  } else {
+    redis = started;
+    console.log(`${REDIS_CASE}: ${redis.description}`);
+    results.redis = { server: redis.description, version: redis.version };
+  }
+  const http: Record<string, Record<string, CaseResult>> = {};
+  try {
+    for (const adapter of ADAPTERS) {
+      console.log(`${adapter}: guarded routes (${ROUNDS} rounds of ${REQUESTS} requests per case)...`);
+      const guards = await measureCases(adapter, guardCases, REQUESTS, ROUNDS);
+      console.log(`${adapter}: logins...`);
+      const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
+      http[adapter] = { ...guards, ...logins };
+    }
+  } finally {
+    await redis?.stop();
   }
   results.http = http;
   console.log('in-process: verification and signing...');
@@ -164,6 +246,10 @@ async function main(): Promise<void> {
     }
     results.memory = memory;
   }
+  if (REVOKED_ENTRIES > 0) {
+    console.log(`in-memory revocation store: ${REVOKED_ENTRIES} revoked tokens...`);
+    results.revocationMemory = await measureRevocationMemory();
+  }
 
   const ratios: Record<string, Record<string, number>> = {};
   for (const adapter of ADAPTERS) {
@@ -173,6 +259,12 @@ async function main(): Promise<void> {
       round2(median(http[adapter][a].samples.map((value, round) => value / http[adapter][b].samples[round])));
     ratios[adapter] = {
       'ours-hs256 / noop-guard': ratio('ours-hs256', 'noop-guard'),
+      ...(http[adapter][REDIS_CASE]
+        ? {
+            'ours-hs256-redis / noop-guard': ratio(REDIS_CASE, 'noop-guard'),
+            'ours-hs256-redis / ours-hs256': ratio(REDIS_CASE, 'ours-hs256'),
+          }
+        : {}),
       'ours-rs256 / noop-guard': ratio('ours-rs256', 'noop-guard'),
       'ours-es256 / noop-guard': ratio('ours-es256', 'noop-guard'),
       'recipe-string / ours-hs256': ratio('recipe-string', 'ours-hs256'),
@@ -181,7 +273,8 @@ async function main(): Promise<void> {
   }
   results.ratios = ratios;
 
-  const out = join(repo, 'bench', 'results');
+  // BENCH_OUT: another directory, for trial runs that must not replace the committed results.
+  const out = process.env.BENCH_OUT ?? join(repo, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(out, 'chart.svg'), renderChart(http, CASE_LABELS));
@@ -189,12 +282,26 @@ async function main(): Promise<void> {
   console.log('\nserver CPU per request (median of rounds, microseconds)');
   console.log(`| case | ${ADAPTERS.join(' | ')} |\n|---|${ADAPTERS.map(() => '---:').join('|')}|`);
   for (const name of [...GUARD_CASES, ...LOGIN_CASES]) {
-    console.log(`| ${CASE_LABELS[name]} | ${ADAPTERS.map((a) => round1(http[a][name].medianMicros)).join(' | ')} |`);
+    const cell = (a: AdapterName) => (http[a][name] ? String(round1(http[a][name].medianMicros)) : 'skipped');
+    console.log(`| ${CASE_LABELS[name]} | ${ADAPTERS.map(cell).join(' | ')} |`);
+  }
+  if (redis) {
+    const cell = (a: AdapterName) => String(round1(http[a][REDIS_CASE].redisServerMedianMicros ?? NaN));
+    console.log(`| (redis-server's own CPU, ${REDIS_CASE}) | ${ADAPTERS.map(cell).join(' | ')} |`);
   }
   console.log('\nratios', JSON.stringify(ratios));
   console.log('in-process', JSON.stringify(results.inProcess));
   if (results.memory) console.log('memory', JSON.stringify(results.memory));
-  console.log(`\nwritten: bench/results/latest.json, bench/results/chart.svg`);
+  const revocation = results.revocationMemory as RevocationMemoryResult | undefined;
+  if (revocation) {
+    console.log(`\nin-memory revocation store, ${revocation.entries} revoked tokens (UUID jtis)`);
+    console.log('| bytes per entry | markToken | lookup (miss) | lookup (hit) |\n|---:|---:|---:|---:|');
+    console.log(
+      `| ${Math.round(revocation.bytesPerEntry)} | ${round2(revocation.markTokenMicros)} µs | ` +
+        `${round2(revocation.lookupMissMicros)} µs | ${round2(revocation.lookupHitMicros)} µs |`,
+    );
+  }
+  console.log(`\nwritten: ${join(out, 'latest.json')}, ${join(out, 'chart.svg')}`);
 }
 
 main().catch((error) => {

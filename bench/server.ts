@@ -20,8 +20,16 @@ import { JwtService } from '@nestjs/jwt';
 import { createSecretKey, generateKeyPairSync, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { JwtAuthGuard, JwtAuthModule, type JwtAlgorithm, JwtAuthService, UserLookupService } from '../lib/index.js';
-import type { AdapterName, CaseName, ServerMessage } from './cases.js';
+import {
+  JwtAuthGuard,
+  JwtAuthModule,
+  type JwtAlgorithm,
+  JwtAuthService,
+  RedisRevocationStore,
+  type RevocationStore,
+  UserLookupService,
+} from '../lib/index.js';
+import { type AdapterName, type CaseName, REDIS_PREFIX, type ServerMessage } from './cases.js';
 
 const [adapterName, caseName] = process.argv.slice(2) as [AdapterName, CaseName];
 const SECRET = randomBytes(48).toString('base64url');
@@ -113,7 +121,7 @@ function recipeModule(secretOrKey: string | ReturnType<typeof createSecretKey>):
   return { module: RecipeModule };
 }
 
-function oursModule(algorithm: JwtAlgorithm, withController = false): DynamicModule {
+function oursModule(algorithm: JwtAlgorithm, withController = false, revocationStore?: RevocationStore): DynamicModule {
   const keys =
     algorithm === 'HS256'
       ? { secretKey: SECRET }
@@ -133,6 +141,8 @@ function oursModule(algorithm: JwtAlgorithm, withController = false): DynamicMod
         imports: [UsersModule],
         controller: withController,
         loginThrottle: false,
+        // Without one, the default in-memory store (every guarded request asks it too).
+        ...(revocationStore ? { revocationStore } : {}),
       }),
     ],
     controllers: withController ? [] : [benchController(JwtAuthGuard)],
@@ -141,7 +151,7 @@ function oursModule(algorithm: JwtAlgorithm, withController = false): DynamicMod
   return { module: OursModule };
 }
 
-function appModule(): DynamicModule {
+async function appModule(): Promise<DynamicModule> {
   switch (caseName) {
     case 'open':
     case 'noop-guard': {
@@ -154,6 +164,13 @@ function appModule(): DynamicModule {
     }
     case 'ours-hs256':
       return oursModule('HS256');
+    case 'ours-hs256-redis': {
+      // The runner's own redis-server (or REDIS_URL); fromUrl fails start-up when it cannot connect.
+      const url = process.env.BENCH_REDIS_URL;
+      if (!url) throw new Error('ours-hs256-redis needs BENCH_REDIS_URL');
+      const store = await RedisRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX });
+      return oursModule('HS256', false, store);
+    }
     case 'ours-rs256':
       return oursModule('RS256');
     case 'ours-es256':
@@ -172,15 +189,19 @@ function appModule(): DynamicModule {
 async function main(): Promise<void> {
   const app =
     adapterName === 'fastify'
-      ? await NestFactory.create<NestFastifyApplication>(appModule(), new FastifyAdapter(), { logger: false })
-      : await NestFactory.create(appModule(), new ExpressAdapter(), { logger: false });
+      ? await NestFactory.create<NestFastifyApplication>(await appModule(), new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(await appModule(), new ExpressAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
   const port = Number(new URL(await app.getUrl()).port);
   const headers: Record<string, string> = {};
   let ready: ServerMessage & { type: 'ready' } = { type: 'ready', port, headers, method: 'GET', path: '/bench' };
   if (caseName.startsWith('ours-')) {
     await app.get(BenchUsers).ready;
-    const token = app.get(JwtAuthService).issueToken((await app.get(BenchUsers).findByUsername('admin'))!);
+    const tokens = app.get(JwtAuthService);
+    const token = tokens.issueToken((await app.get(BenchUsers).findByUsername('admin'))!);
+    // A token with a jti that is not revoked: each request's revocation lookup is a miss, as in
+    // real traffic (and the lookup asks for the jti, not only for the user).
+    if (typeof tokens.decode(token).jti !== 'string') throw new Error('the benchmark token has no jti');
     headers.authorization = `JWT ${token}`;
   } else if (caseName.startsWith('recipe-')) {
     const token = new JwtService({ secret: SECRET }).sign({ user_id: 1, username: 'admin' }, { expiresIn: 3600 });
@@ -212,4 +233,7 @@ async function main(): Promise<void> {
   process.send?.(ready);
 }
 
-void main();
+main().catch((error) => {
+  console.error(`${adapterName}/${caseName}:`, error);
+  process.exit(1);
+});
