@@ -6,6 +6,7 @@ import {
   JwtAuthModule,
   type JwtAuthModuleOptions,
   MemoryRevocationStore,
+  type RevocationStore,
 } from '../../lib/index.js';
 import { ADAPTERS, SECRET, startApp, useApp, UsersModule } from '../support/apps.js';
 
@@ -62,11 +63,12 @@ describe.each(ADAPTERS)('Start-up validation (%s)', (adapter) => {
   });
 
   it('closes the revocation store it was given when another option stops the start', async () => {
-    const store = new MemoryRevocationStore();
     let closed = 0;
-    store.close = async () => {
-      closed += 1;
-    };
+    const store: RevocationStore = Object.assign(new MemoryRevocationStore(), {
+      close: async () => {
+        closed += 1;
+      },
+    });
     const started = startApp(
       adapter,
       JwtAuthModule.forRoot({ secretKey: 'short', revocationStore: store, imports: [UsersModule] }),
