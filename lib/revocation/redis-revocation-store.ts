@@ -85,6 +85,8 @@ type Connection = { client: RedisCommandClient; owned?: Redis };
  */
 export class RedisRevocationStore implements RevocationStore {
   private readonly connection: Promise<Connection>;
+  /** The connection once made: calls then go straight to the client (no promise hop). */
+  private connected?: Connection;
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private closed = false;
@@ -104,9 +106,11 @@ export class RedisRevocationStore implements RevocationStore {
           'nest-rest-jwt: RedisRevocationStore client must have call(command, ...args) (an ioredis client)',
         );
       }
-      this.connection = Promise.resolve({ client: options.client });
+      this.connected = { client: options.client };
+      this.connection = Promise.resolve(this.connected);
     } else if (typeof options.url === 'string' && options.client === undefined) {
       this.connection = connectTo(options.url, this.timeoutMs, options.clientOptions);
+      this.connection.then((connection) => (this.connected = connection)).catch(() => undefined);
       // Calls report a failure to connect; this keeps it from being an unhandled rejection meanwhile.
       this.connection.catch(() => undefined);
     } else {
@@ -216,11 +220,11 @@ export class RedisRevocationStore implements RevocationStore {
   /** Runs `send` within the store's timeout; rejects at once after close(). */
   private run(command: string, send: (client: RedisCommandClient) => Promise<unknown>): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('nest-rest-jwt: the RedisRevocationStore is closed'));
-    return withTimeout(
-      this.connection.then(({ client }) => send(client)),
-      this.timeoutMs,
-      command,
-    );
+    const connected = this.connected;
+    // The client made from a URL times its commands out itself (commandTimeout): no second timer.
+    if (connected?.owned !== undefined) return send(connected.client);
+    const sent = connected !== undefined ? send(connected.client) : this.connection.then(({ client }) => send(client));
+    return withTimeout(sent, this.timeoutMs, command);
   }
 }
 
