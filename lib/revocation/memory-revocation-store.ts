@@ -46,7 +46,7 @@ export class MemoryRevocationStore implements RevocationStore {
     return this.tokens.size + this.subjects.size + this.families.size;
   }
 
-  lookup(query: RevocationQuery): Promise<RevocationState> {
+  lookup(query: RevocationQuery): RevocationState {
     const now = this.seconds();
     const state: RevocationState = { familyRevoked: false };
     if (query.jti !== undefined) {
@@ -59,7 +59,7 @@ export class MemoryRevocationStore implements RevocationStore {
       const expiresAt = this.families.get(query.family);
       state.familyRevoked = expiresAt !== undefined && expiresAt > now;
     }
-    return Promise.resolve(state);
+    return state;
   }
 
   markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean> {

@@ -28,8 +28,11 @@ export type TokenMark = 'revoked' | 'replaced';
  * guard then fails closed.
  */
 export interface RevocationStore {
-  /** One lookup for everything that can refuse a token. */
-  lookup(query: RevocationQuery): Promise<RevocationState>;
+  /**
+   * One lookup for everything that can refuse a token. A store that knows at once (in memory)
+   * may answer without a promise: the guard then spends no tick waiting.
+   */
+  lookup(query: RevocationQuery): RevocationState | Promise<RevocationState>;
   /**
    * Marks a token. Resolves true when it was not marked before (atomically: of two concurrent
    * calls for one `jti`, exactly one resolves true), false when it already was; an existing

@@ -5,7 +5,7 @@ import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
 import { isFiniteNumber } from '../tokens/token-verifier.js';
 import { MemoryRevocationStore } from './memory-revocation-store.js';
-import type { RevocationState, RevocationStore } from './revocation-store.js';
+import type { RevocationQuery, RevocationState, RevocationStore } from './revocation-store.js';
 
 /**
  * The module's side of revocation: what to ask the store about a token, how long each entry
@@ -26,17 +26,38 @@ export class TokenRevocation implements OnApplicationShutdown {
     await this.store.close?.();
   }
 
-  /** Refuses a revoked token (TokenRejectedError 'revoked'); the state, for rotation. */
-  async check(payload: Readonly<JwtPayload>, subject: string): Promise<void> {
-    const state = await this.lookup(payload, subject);
-    if (state.token !== undefined || this.isRevoked(payload, state)) throw new TokenRejectedError('revoked');
+  /**
+   * Refuses a revoked token (TokenRejectedError 'revoked'). Synchronous when the store answers
+   * at once (in memory), so the guard's common path waits for nothing; else a promise.
+   */
+  check(payload: Readonly<JwtPayload>, subject: string): Promise<void> | undefined {
+    let answer: RevocationState | Promise<RevocationState>;
+    try {
+      answer = this.store.lookup(this.queryFor(payload, subject));
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (!isPromise(answer)) return this.refuseRevoked(payload, this.answered(answer));
+    return answer.then(
+      (state) => this.refuseRevoked(payload, this.answered(state)),
+      (error: unknown) => {
+        throw this.unavailable(error);
+      },
+    );
   }
 
   /** What the store knows of a token, in one call (refresh tells a replaced token apart). */
   async lookup(payload: Readonly<JwtPayload>, subject: string): Promise<RevocationState> {
-    return this.ask(() =>
-      this.store.lookup({ jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) }),
-    );
+    return this.ask(async () => this.store.lookup(this.queryFor(payload, subject)));
+  }
+
+  private queryFor(payload: Readonly<JwtPayload>, subject: string): RevocationQuery {
+    return { jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) };
+  }
+
+  private refuseRevoked(payload: Readonly<JwtPayload>, state: RevocationState): undefined {
+    if (state.token !== undefined || this.isRevoked(payload, state)) throw new TokenRejectedError('revoked');
+    return undefined;
   }
 
   /** Revoked by logout, by its chain or by its subject; a merely replaced token is not. */
@@ -108,22 +129,37 @@ export class TokenRevocation implements OnApplicationShutdown {
   }
 
   private async ask<T>(operation: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      const result = await operation();
-      if (this.failing) {
-        this.failing = false;
-        this.logger.log('The revocation store answers again');
-      }
-      return result;
+      result = await operation();
     } catch (error) {
-      if (!this.failing) {
-        this.failing = true;
-        const reason = error instanceof Error ? error.message : String(error);
-        this.logger.error(`The revocation store cannot be reached; refusing tokens until it answers: ${reason}`);
-      }
-      throw new RevocationUnavailableError(error);
+      throw this.unavailable(error);
     }
+    return this.answered(result);
   }
+
+  /** The store answered: if it had been failing, say that it is back. */
+  private answered<T>(result: T): T {
+    if (this.failing) {
+      this.failing = false;
+      this.logger.log('The revocation store answers again');
+    }
+    return result;
+  }
+
+  /** The store failed: log it once per outage; the caller refuses the request (fail closed). */
+  private unavailable(error: unknown): RevocationUnavailableError {
+    if (!this.failing) {
+      this.failing = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.error(`The revocation store cannot be reached; refusing tokens until it answers: ${reason}`);
+    }
+    return new RevocationUnavailableError(error);
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function stringClaim(value: unknown): string | undefined {

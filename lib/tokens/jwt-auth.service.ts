@@ -30,6 +30,7 @@ export interface IssuedToken<TUser extends object = object> {
 @Injectable()
 export class JwtAuthService<TUser extends object = object> {
   private readonly userCache?: UserCache<TUser>;
+  private readonly verifiesAtOnce: boolean;
 
   constructor(
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
@@ -39,6 +40,7 @@ export class JwtAuthService<TUser extends object = object> {
     private readonly revocation: TokenRevocation,
   ) {
     if (settings.userCacheTtl > 0) this.userCache = new UserCache(settings.userCacheTtl);
+    this.verifiesAtOnce = settings.remoteJwks === undefined && settings.getUserSecretKey === undefined;
   }
 
   /** The user for these credentials, or null: unknown, wrong password and inactive alike. */
@@ -149,10 +151,14 @@ export class JwtAuthService<TUser extends object = object> {
    * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
    */
   async authenticateToken(token: string): Promise<TUser | TokenUser> {
-    const { payload, user: keyOwner } = await this.verified(token);
+    // Without a JWKS or per-user keys, verifying needs no wait: no tick spent on it.
+    const { payload, user: keyOwner } = this.verifiesAtOnce
+      ? { payload: this.verifier.verify(token), user: undefined }
+      : await this.verified(token);
     const username = this.usernameIn(payload);
     // Never skipped, not even for a token the verifier had cached or a stateless user.
-    await this.revocation.check(payload, username);
+    const revocation = this.revocation.check(payload, username);
+    if (revocation !== undefined) await revocation;
     if (keyOwner !== undefined) return this.activeUser(keyOwner);
     if (this.settings.stateless) return new TokenUser(username, payload);
     const cached = this.userCache?.get(username);

@@ -39,8 +39,8 @@ const post = (t: LiveTestApp, path: string, body?: object) => request(t.server).
 class FlakyStore implements RevocationStore {
   down = false;
   readonly inner = new MemoryRevocationStore();
-  private gate<T>(call: () => Promise<T>): Promise<T> {
-    return this.down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6390')) : call();
+  private gate<T>(call: () => T | Promise<T>): Promise<T> {
+    return this.down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6390')) : Promise.resolve(call());
   }
   lookup(...args: Parameters<RevocationStore['lookup']>) {
     return this.gate(() => this.inner.lookup(...args));
