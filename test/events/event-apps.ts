@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll } from '@jest/globals';
 import { Injectable, type LoggerService, Module, type ModuleMetadata } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import {
@@ -15,7 +14,14 @@ import {
   JwtAuthModule,
   type JwtAuthModuleOptions,
 } from '../../lib/index.js';
-import { type AdapterName, ProtectedController, SECRET, UsersModule } from '../support/apps.js';
+import {
+  type AdapterName,
+  createAppOn,
+  initialised,
+  ProtectedController,
+  SECRET,
+  UsersModule,
+} from '../support/apps.js';
 import { InMemoryUsers } from '../support/users.js';
 
 export interface LogLine {
@@ -118,12 +124,8 @@ export function useEventApp(adapter: AdapterName, options: EventAppOptions = {})
     class AppModule {}
 
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const created =
-      adapter === 'express'
-        ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
-        : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
-    await created.init();
-    if (adapter === 'fastify') await (created as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+    const created = createAppOn(adapter, moduleRef, logger);
+    await initialised(adapter, created);
     app = created as NestFastifyApplication;
   });
   afterAll(async () => {

@@ -2,11 +2,9 @@ import 'reflect-metadata';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module, type Type, UseGuards } from '@nestjs/common';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { CurrentUser, JwtAuthGuard, Public } from '../../lib/index.js';
-import { type AdapterName, type TestApp, UsersModule } from '../support/apps.js';
+import { type AdapterName, createAppOn, initialised, type TestApp, UsersModule } from '../support/apps.js';
 import { InMemoryUsers, type TestUser } from '../support/users.js';
 
 /** Schema-first: the resolvers below answer these fields. */
@@ -99,12 +97,7 @@ export async function startGraphqlApp(
   class GraphqlAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [GraphqlAppModule] }).compile();
-  const logger = process.env.TEST_LOG ? undefined : false;
-  const app =
-    adapter === 'express'
-      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
-      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
-  await app.init();
-  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  const app = createAppOn(adapter, moduleRef);
+  await initialised(adapter, app);
   return { app, server: app.getHttpServer(), users: app.get(InMemoryUsers), close: () => app.close() };
 }

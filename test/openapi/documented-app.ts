@@ -1,11 +1,9 @@
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { addJwtAuthSecurity, type JwtAuthSecurityOptions } from '../../lib/index.js';
-import { type AdapterName, ProtectedController, UsersModule } from '../support/apps.js';
+import { type AdapterName, createAppOn, initialised, ProtectedController, UsersModule } from '../support/apps.js';
 
 export interface DocumentedApp {
   app: INestApplication;
@@ -34,16 +32,11 @@ export async function startDocumentedApp(
   class AppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const logger = process.env.TEST_LOG ? undefined : false;
-  const app =
-    adapter === 'express'
-      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
-      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  const app = createAppOn(adapter, moduleRef);
   if (globalPrefix !== undefined) app.setGlobalPrefix(globalPrefix);
   const config = addJwtAuthSecurity(new DocumentBuilder().setTitle('test'), security).build();
   const document = SwaggerModule.createDocument(app, config);
-  await app.init();
-  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  await initialised(adapter, app);
   return { app, server: app.getHttpServer(), document, close: () => app.close() };
 }
 

@@ -5,6 +5,7 @@ import {
   Get,
   type INestApplication,
   Module,
+  type NestApplicationOptions,
   Post,
   UseGuards,
   type DynamicModule,
@@ -12,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { CurrentUser, JwtAuthGuard, Public, UserLookupService } from '../../lib/index.js';
 import { InMemoryUsers, type TestUser } from './users.js';
@@ -63,6 +64,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The app of a compiled testing module on the named adapter; Nest's logs only with TEST_LOG. */
+export function createAppOn(
+  adapter: AdapterName,
+  moduleRef: TestingModule,
+  logger: NestApplicationOptions['logger'] = process.env.TEST_LOG ? undefined : false,
+): INestApplication {
+  return adapter === 'express'
+    ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
+    : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+}
+
+/** Runs the app's start-up hooks; on Fastify also waits until the server takes requests (supertest). */
+export async function initialised(adapter: AdapterName, app: INestApplication): Promise<void> {
+  await app.init();
+  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+}
+
 /** Starts a real Nest app on the named adapter, ready for supertest. */
 export async function startApp(
   adapter: AdapterName,
@@ -73,14 +91,8 @@ export async function startApp(
   class AppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app =
-    adapter === 'express'
-      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger: process.env.TEST_LOG ? undefined : false })
-      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-          logger: process.env.TEST_LOG ? undefined : false,
-        });
-  await app.init();
-  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  const app = createAppOn(adapter, moduleRef);
+  await initialised(adapter, app);
   return {
     app,
     server: app.getHttpServer(),

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { Module, type ModuleMetadata, type Type } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { type AdapterName, ProtectedController, type TestApp, UsersModule } from './apps.js';
+import { type AdapterName, createAppOn, initialised, ProtectedController, type TestApp, UsersModule } from './apps.js';
 import { InMemoryUsers } from './users.js';
 
 export interface CustomAppOptions {
@@ -28,14 +26,9 @@ export async function startCustomApp(adapter: AdapterName, options: CustomAppOpt
   class CustomAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [CustomAppModule] }).compile();
-  const logger = process.env.TEST_LOG ? undefined : false;
-  const app =
-    adapter === 'express'
-      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
-      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  const app = createAppOn(adapter, moduleRef);
   if (options.globalPrefix !== undefined) app.setGlobalPrefix(options.globalPrefix);
-  await app.init();
-  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  await initialised(adapter, app);
   return {
     app,
     server: app.getHttpServer(),

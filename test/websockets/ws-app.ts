@@ -1,15 +1,13 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { type DynamicModule, Module, UseGuards } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Test } from '@nestjs/testing';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { CurrentUser, Public } from '../../lib/index.js';
 import { WsJwtAuthGuard } from '../../lib/websockets/index.js';
-import { type AdapterName, ProtectedController, type TestApp, UsersModule } from '../support/apps.js';
+import { type AdapterName, createAppOn, ProtectedController, type TestApp, UsersModule } from '../support/apps.js';
 import { InMemoryUsers, type TestUser } from '../support/users.js';
 
 /** A gateway on the app's own port, guarded as a whole; `hello` is opened with @Public(). */
@@ -44,11 +42,7 @@ export async function startWsApp(adapter: AdapterName, jwtModule: DynamicModule)
   class WsAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [WsAppModule] }).compile();
-  const logger = process.env.TEST_LOG ? undefined : false;
-  const app =
-    adapter === 'express'
-      ? moduleRef.createNestApplication(new ExpressAdapter(), { logger })
-      : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger });
+  const app = createAppOn(adapter, moduleRef);
   app.useWebSocketAdapter(new IoAdapter(app));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
