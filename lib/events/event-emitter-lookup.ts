@@ -1,19 +1,11 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
+import { isMissingPackage } from '../optional-peer.js';
 
 /** What is used of @nestjs/event-emitter's EventEmitter2 (eventemitter2's class). */
 export interface EventEmitterLike {
   emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
 }
-
-const isMissing = (error: unknown): boolean => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    typeof message === 'string' &&
-    message.includes('@nestjs/event-emitter')
-  );
-};
 
 /**
  * The app's EventEmitter2, when @nestjs/event-emitter is installed (an optional peer, so it is
@@ -26,7 +18,7 @@ export async function findEventEmitter(moduleRef: ModuleRef): Promise<EventEmitt
   try {
     ({ EventEmitter2: token } = (await import('@nestjs/event-emitter')) as { EventEmitter2: Type<unknown> });
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isMissingPackage(error, '@nestjs/event-emitter')) return undefined;
     throw error;
   }
   let emitter: unknown;

@@ -10,6 +10,7 @@ import {
   REQUEST_BODY_TYPES,
   tokenEndpointDocs,
 } from './token-endpoints.js';
+import { isMissingPackage } from '../optional-peer.js';
 
 /** Internal token: whether @nestjs/swagger was there to document the module's controllers. */
 export const JWT_AUTH_OPENAPI = Symbol('nest-rest-jwt:openapi');
@@ -27,21 +28,12 @@ interface SwaggerDecorators {
   ApiTags(...tags: string[]): MethodDecorator & ClassDecorator;
 }
 
-const isMissing = (error: unknown): boolean => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    typeof message === 'string' &&
-    message.includes('@nestjs/swagger')
-  );
-};
-
 /** @nestjs/swagger when the app has it installed, else undefined (an optional peer). */
 async function loadSwagger(): Promise<SwaggerDecorators | undefined> {
   try {
     return (await import('@nestjs/swagger')) as unknown as SwaggerDecorators;
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isMissingPackage(error, '@nestjs/swagger')) return undefined;
     throw error;
   }
 }
