@@ -30,7 +30,7 @@ import { JwtAuthService } from '../tokens/jwt-auth.service.js';
 import { RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
 import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
 import { detailException, nonFieldException, setHeader, validationException } from './error-responses.js';
-import { readRequestBody } from './request-body.js';
+import { type ReadBody, readRequestBody } from './request-body.js';
 
 /** The paths of the endpoints, below the optional route prefix: upstream's three, then logout. */
 export const TOKEN_ROUTES = [
@@ -191,9 +191,20 @@ export function createTokenController(routePrefix: string): Type<unknown> {
       reply: Reply,
       fields: readonly (CharFieldSpec & { name: K })[],
     ): Promise<Record<K, string>> {
+      return this.fieldsOf(await this.readBody(request, reply), fields);
+    }
+
+    /** Read once per request: a multipart body on Express is a stream that cannot be read twice. */
+    private readBody(request: EndpointRequest, reply: Reply): Promise<ReadBody> {
       // Tokens must never be stored by a cache, whatever the outcome.
       setHeader(reply, 'Cache-Control', 'no-store');
-      const body = await readRequestBody(request);
+      return readRequestBody(request);
+    }
+
+    private fieldsOf<K extends string>(
+      body: ReadBody,
+      fields: readonly (CharFieldSpec & { name: K })[],
+    ): Record<K, string> {
       if (body.kind === 'too-large') {
         throw detailException(this.settings.errorFormat, HttpStatus.PAYLOAD_TOO_LARGE, BODY_TOO_LARGE_MESSAGE);
       }
@@ -215,9 +226,8 @@ export function createTokenController(routePrefix: string): Type<unknown> {
      * from the cookie is subject to the CSRF defence, as any cookie-authenticated request.
      */
     private async readToken(request: EndpointRequest, reply: Reply, fromCredentials = false): Promise<string> {
+      const body = await this.readBody(request, reply);
       if (fromCredentials || this.settings.authCookie !== undefined) {
-        setHeader(reply, 'Cache-Control', 'no-store');
-        const body = await readRequestBody(request);
         const data = body.kind === 'data' ? body.data : undefined;
         const bodyHasToken = typeof data === 'object' && data !== null && Object.hasOwn(data, 'token');
         const credentials = readCredentials(request, this.settings);
@@ -226,8 +236,7 @@ export function createTokenController(routePrefix: string): Type<unknown> {
           return credentials.token;
         }
       }
-      const { token } = await this.readFields(request, reply, TOKEN_FIELDS);
-      return token;
+      return this.fieldsOf(body, TOKEN_FIELDS).token;
     }
 
     private checkCsrf(request: EndpointRequest, fromCookie: boolean): void {

@@ -146,6 +146,13 @@ describe.each(ADAPTERS)('Cookie mode (authCookie) (%s)', (adapter) => {
     expect(valueOf(cookies.get('csrftoken'))).toBe(csrf);
   });
 
+  it('verify with a multipart body token answers (the body is read once)', async () => {
+    const { jwt } = await login(t);
+    const response = await request(t.server).post('/api-token-verify/').field('token', jwt).timeout(5000);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ token: jwt });
+  });
+
   it('verify with a body token sets the cookie too (as upstream)', async () => {
     const { jwt } = await login(t);
     const response = await request(t.server).post('/api-token-verify/').send({ token: jwt });

@@ -82,6 +82,17 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
     }
   });
 
+  it('the token in a form or multipart body is revoked too (the body is read once)', async () => {
+    const inForm = await login(t);
+    const inMultipart = await login(t);
+    const form = await request(t.server).post('/api-token-revoke/').type('form').send({ token: inForm });
+    expect(form.status).toBe(200);
+    const multipart = await request(t.server).post('/api-token-revoke/').field('token', inMultipart).timeout(5000);
+    expect(multipart.status).toBe(200);
+    expectRefusal(await guarded(t, inForm), REVOKED, 'drf');
+    expectRefusal(await guarded(t, inMultipart), REVOKED, 'drf');
+  });
+
   it('without a body field, the token of the Authorization header is revoked', async () => {
     const token = await login(t);
     const response = await request(t.server).post('/api-token-revoke/').set('Authorization', `JWT ${token}`);
