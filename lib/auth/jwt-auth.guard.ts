@@ -79,16 +79,19 @@ export class JwtAuthGuard implements CanActivate {
       throw error;
     }
     // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
-    if (credentials.fromCookie && this.settings.csrf !== undefined) {
-      const failure = csrfFailure(request, this.settings.csrf);
-      if (failure !== undefined) {
-        logRefusal(request, failure);
-        throw response === undefined
-          ? new ForbiddenException(failure)
-          : detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
-      }
-    }
+    this.checkCsrf(request, response, credentials.fromCookie);
     return user;
+  }
+
+  /** Refuses (403) an unsafe request authenticated by the token cookie without the CSRF header. */
+  checkCsrf(request: HttpRequest, response: unknown, fromCookie: boolean): void {
+    if (!fromCookie || this.settings.csrf === undefined) return;
+    const failure = csrfFailure(request, this.settings.csrf);
+    if (failure === undefined) return;
+    logRefusal(request, failure);
+    throw response === undefined
+      ? new ForbiddenException(failure)
+      : detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
   }
 
   /** Loaded on the first gateway message only: @nestjs/websockets is an optional peer. */

@@ -15,7 +15,6 @@ import {
   type Type,
 } from '@nestjs/common';
 import { readCredentials } from '../auth/credentials.js';
-import { csrfFailure } from '../auth/csrf.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
@@ -232,19 +231,11 @@ export function createTokenController(routePrefix: string): Type<unknown> {
         const bodyHasToken = typeof data === 'object' && data !== null && Object.hasOwn(data, 'token');
         const credentials = readCredentials(request, this.settings);
         if (!bodyHasToken && credentials.kind === 'token' && (fromCredentials || credentials.fromCookie)) {
-          this.checkCsrf(request, credentials.fromCookie);
+          this.guard.checkCsrf(request, reply, credentials.fromCookie);
           return credentials.token;
         }
       }
       return this.fieldsOf(body, TOKEN_FIELDS).token;
-    }
-
-    private checkCsrf(request: EndpointRequest, fromCookie: boolean): void {
-      if (!fromCookie || this.settings.csrf === undefined) return;
-      const failure = csrfFailure(request, this.settings.csrf);
-      if (failure === undefined) return;
-      logRefusal(request, failure);
-      throw detailException(this.settings.errorFormat, HttpStatus.FORBIDDEN, failure);
     }
 
     /** Logged (the reason only: never the password) and delivered to the hooks and listeners. */
