@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { serialize, type SerializeOptions } from 'cookie';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { nowSeconds } from '../tokens/clock.js';
 import { requestCookies } from './request-cookies.js';
 
 type Reply = { header(name: string, value: string): unknown; append?(name: string, value: string): unknown };
@@ -55,8 +56,7 @@ function remainingLifetime(token: string, fallback: number): number {
   try {
     const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
     const exp = (payload as { exp?: unknown } | null)?.exp;
-    if (typeof exp === 'number' && Number.isFinite(exp))
-      return Math.max(0, Math.floor(exp) - Math.floor(Date.now() / 1000));
+    if (typeof exp === 'number' && Number.isFinite(exp)) return Math.max(0, Math.floor(exp) - nowSeconds());
   } catch {
     // Not JSON: the configured lifetime.
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { JWT_AUTH_SETTINGS } from '../constants.js';
 import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { nowSeconds } from '../tokens/clock.js';
 import { RevocationUnavailableError, TokenRejectedError } from '../tokens/token-error.js';
 import { isFiniteNumber } from '../tokens/token-verifier.js';
 import { MemoryRevocationStore } from './memory-revocation-store.js';
@@ -164,8 +165,4 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 
 function stringClaim(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -5,7 +5,8 @@ import { resolveSettings } from '../settings/jwt-auth-settings.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
 import { TokenRevocation } from '../revocation/token-revocation.js';
 import { TokenVerifier } from './token-verifier.js';
-import { JwtAuthService, nowSeconds, refreshExpired } from './jwt-auth.service.js';
+import { nowSeconds } from './clock.js';
+import { JwtAuthService, refreshExpired } from './jwt-auth.service.js';
 import { jwtModuleOptions } from './jwt-options.js';
 
 interface User {

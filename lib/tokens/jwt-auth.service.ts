@@ -9,6 +9,7 @@ import { TokenUser } from '../users/token-user.js';
 import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
 import { signEdDsa, signHmac } from './jws-signer.js';
+import { nowSeconds } from './clock.js';
 import { TokenRejectedError } from './token-error.js';
 import { isFiniteNumber, TokenVerifier } from './token-verifier.js';
 
@@ -268,8 +269,4 @@ function isFalsyInPython(value: unknown): boolean {
 /** Refresh is allowed while `now <= orig_iat + delta`. */
 export function refreshExpired(origIat: number, refreshDelta: number, now: number): boolean {
   return now > origIat + refreshDelta;
-}
-
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -9,6 +9,7 @@ import {
 } from 'node:crypto';
 import { type JwtAlgorithm, type JwtPayload, SUPPORTED_ALGORITHMS } from '../settings/jwt-auth-options.interface.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { nowSeconds } from './clock.js';
 import { hasDuplicateKeys } from './duplicate-keys.js';
 import { TokenRejectedError } from './token-error.js';
 
@@ -77,7 +78,7 @@ export class TokenVerifier {
     else if (this.byKeyId.size === 1 && settings.remoteJwks === undefined) this.primary = [...this.byKeyId.values()][0];
   }
 
-  verify(token: unknown, now = Math.floor(Date.now() / 1000)): Readonly<JwtPayload> {
+  verify(token: unknown, now = nowSeconds()): Readonly<JwtPayload> {
     if (typeof token !== 'string') throw new TokenRejectedError('decode');
     const cached = this.cache.get(token);
     if (cached) {
@@ -98,7 +99,7 @@ export class TokenVerifier {
    * As verify, and with `jwksUrl` a token naming a `kid` no static key has gets its key from
    * the issuer's JWKS (jose's RemoteJWKSet: cached, refetched at most once per cooldown).
    */
-  async verifyAsync(token: unknown, now = Math.floor(Date.now() / 1000)): Promise<Readonly<JwtPayload>> {
+  async verifyAsync(token: unknown, now = nowSeconds()): Promise<Readonly<JwtPayload>> {
     if (this.remote === undefined || typeof token !== 'string' || this.cache.has(token)) return this.verify(token, now);
     const header = this.header(token.split('.', 1)[0]);
     const kid = header?.kid;
@@ -134,7 +135,7 @@ export class TokenVerifier {
   async verifyWithKeyOf(
     token: unknown,
     keyOf: (claims: Readonly<JwtPayload>) => Promise<KeyObject>,
-    now = Math.floor(Date.now() / 1000),
+    now = nowSeconds(),
   ): Promise<Readonly<JwtPayload>> {
     if (typeof token !== 'string') throw new TokenRejectedError('decode');
     const segment = token.split('.')[1];
