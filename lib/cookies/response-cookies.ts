@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { serialize, type SerializeOptions } from 'cookie';
-import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import type { AuthCookieSettings, JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { nowSeconds } from '../tokens/clock.js';
 import { requestCookies } from './request-cookies.js';
 
@@ -15,14 +15,7 @@ type CookieRequest = Parameters<typeof requestCookies>[0];
 export function setTokenCookies(settings: JwtAuthSettings, request: CookieRequest, reply: Reply, token: string): void {
   const cookie = settings.authCookie;
   if (cookie === undefined) return;
-  const maxAge = cookie.maxAge ?? remainingLifetime(token, settings.expirationDelta);
-  const attributes: SerializeOptions = {
-    secure: cookie.secure,
-    sameSite: cookie.sameSite,
-    path: cookie.path,
-    domain: cookie.domain,
-    maxAge,
-  };
+  const attributes = attributesOf(cookie, cookie.maxAge ?? remainingLifetime(token, settings.expirationDelta));
   appendSetCookie(reply, serialize(cookie.name, token, { ...attributes, httpOnly: true }));
   if (settings.csrf !== undefined) {
     const current = requestCookies(request)[settings.csrf.cookieName];
@@ -35,15 +28,14 @@ export function setTokenCookies(settings: JwtAuthSettings, request: CookieReques
 export function clearTokenCookies(settings: JwtAuthSettings, reply: Reply): void {
   const cookie = settings.authCookie;
   if (cookie === undefined) return;
-  const attributes: SerializeOptions = {
-    secure: cookie.secure,
-    sameSite: cookie.sameSite,
-    path: cookie.path,
-    domain: cookie.domain,
-    maxAge: 0,
-  };
+  const attributes = attributesOf(cookie, 0);
   appendSetCookie(reply, serialize(cookie.name, '', { ...attributes, httpOnly: true }));
   if (settings.csrf !== undefined) appendSetCookie(reply, serialize(settings.csrf.cookieName, '', attributes));
+}
+
+/** Both cookies share the token cookie's attributes; only the token cookie is HttpOnly. */
+function attributesOf(cookie: AuthCookieSettings, maxAge: number): SerializeOptions {
+  return { secure: cookie.secure, sameSite: cookie.sameSite, path: cookie.path, domain: cookie.domain, maxAge };
 }
 
 /** 32 random bytes, base64url. */
