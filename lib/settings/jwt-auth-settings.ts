@@ -226,19 +226,17 @@ function lifecycle(options: JwtAuthModuleOptions<object>) {
   if (typeof csrfOption !== 'boolean' && (csrfOption === null || typeof csrfOption !== 'object')) {
     throw new JwtAuthConfigError('csrf', 'must be true, false or { cookieName, headerName }');
   }
-  const csrf =
-    authCookie !== undefined && csrfOption !== false
-      ? {
-          cookieName: cookieName(
-            'csrf.cookieName',
-            csrfOption === true ? undefined : csrfOption.cookieName,
-            'csrftoken',
-          ),
-          headerName: headerName(csrfOption === true ? undefined : csrfOption.headerName),
-        }
-      : undefined;
-  if (csrf !== undefined && authCookie !== undefined && csrf.cookieName === authCookie.name) {
-    throw new JwtAuthConfigError('csrf.cookieName', 'must differ from the token cookie name');
+  let csrf: JwtAuthSettings['csrf'];
+  if (authCookie !== undefined && csrfOption !== false) {
+    const given: CsrfOptions = csrfOption === true ? {} : csrfOption;
+    csrf = {
+      cookieName: httpToken('csrf.cookieName', given.cookieName, 'csrftoken', 'a cookie name'),
+      // Node lower-cases the header names it receives.
+      headerName: httpToken('csrf.headerName', given.headerName, 'X-CSRFToken', 'an HTTP header name').toLowerCase(),
+    };
+    if (csrf.cookieName === authCookie.name) {
+      throw new JwtAuthConfigError('csrf.cookieName', 'must differ from the token cookie name');
+    }
   }
   return {
     revocationStore: store,
@@ -250,25 +248,18 @@ function lifecycle(options: JwtAuthModuleOptions<object>) {
   };
 }
 
-const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110's token: what cookie and header names are made of. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function cookieName(option: string, value: unknown, fallback?: string): string {
+function httpToken(option: string, value: unknown, fallback: string | undefined, what: string): string {
   const name = value ?? fallback;
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+  if (typeof name !== 'string' || !HTTP_TOKEN.test(name)) {
     throw new JwtAuthConfigError(
       option,
-      `must be a cookie name (letters, digits, !#$%&'*+.^_\`|~-), got ${JSON.stringify(name)}`,
+      `must be ${what} (letters, digits, !#$%&'*+.^_\`|~-), got ${JSON.stringify(name)}`,
     );
   }
   return name;
-}
-
-function headerName(value: unknown): string {
-  const name = value ?? 'X-CSRFToken';
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new JwtAuthConfigError('csrf.headerName', `must be an HTTP header name, got ${JSON.stringify(name)}`);
-  }
-  return name.toLowerCase();
 }
 
 function cookieSettings(option: string | AuthCookieOptions | undefined): AuthCookieSettings | undefined {
@@ -301,7 +292,14 @@ function cookieSettings(option: string | AuthCookieOptions | undefined): AuthCoo
     throw new JwtAuthConfigError('authCookie.domain', 'must be a host name');
   }
   const maxAge = given.maxAge === undefined ? undefined : duration(given, 'maxAge', 0, 'authCookie.maxAge');
-  return { name: cookieName('authCookie.name', given.name), secure, sameSite, path, domain, maxAge };
+  return {
+    name: httpToken('authCookie.name', given.name, undefined, 'a cookie name'),
+    secure,
+    sameSite,
+    path,
+    domain,
+    maxAge,
+  };
 }
 
 function hmacKeys(options: JwtAuthModuleOptions<object>, algorithm: string) {
