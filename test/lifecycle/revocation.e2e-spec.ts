@@ -10,6 +10,7 @@ import {
 import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal, unauthorizedBody } from '../support/refusals.js';
 import { adminClaims, now, payloadOf, signHs } from '../support/tokens.js';
+import { obtainToken } from '../support/endpoints.js';
 
 const REVOKED = 'Token has been revoked.';
 
@@ -22,12 +23,6 @@ function moduleWith(options: Partial<JwtAuthModuleOptions> = {}) {
       imports: [UsersModule],
       ...options,
     });
-}
-
-async function login(t: LiveTestApp, username = 'admin', password = 'abc123'): Promise<string> {
-  const response = await request(t.server).post('/api-token-auth/').send({ username, password });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
 }
 
 const guarded = (t: LiveTestApp, token: string) =>
@@ -60,7 +55,7 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   const t = useApp(adapter, moduleWith(), { resetUsers: true });
 
   it('a token revoked by its body is refused by the guard with 401 "Token has been revoked."', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     expect((await guarded(t, token)).status).toBe(200);
     const revoked = await post(t, '/api-token-revoke/', { token });
     expect(revoked.status).toBe(200);
@@ -70,7 +65,7 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   });
 
   it('a revoked token is refused by verify and refresh with 400 and the same text', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     await post(t, '/api-token-revoke/', { token });
     for (const path of ['/api-token-verify/', '/api-token-refresh/']) {
       const response = await post(t, path, { token });
@@ -83,8 +78,8 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   });
 
   it('the token in a form or multipart body is revoked too (the body is read once)', async () => {
-    const inForm = await login(t);
-    const inMultipart = await login(t);
+    const inForm = await obtainToken(t.server);
+    const inMultipart = await obtainToken(t.server);
     const form = await request(t.server).post('/api-token-revoke/').type('form').send({ token: inForm });
     expect(form.status).toBe(200);
     const multipart = await request(t.server).post('/api-token-revoke/').field('token', inMultipart).timeout(5000);
@@ -94,7 +89,7 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   });
 
   it('without a body field, the token of the Authorization header is revoked', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const response = await request(t.server).post('/api-token-revoke/').set('Authorization', `JWT ${token}`);
     expect(response.status).toBe(200);
     expectRefusal(await guarded(t, token), REVOKED, 'drf');
@@ -107,7 +102,7 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   });
 
   it('revoking twice is harmless (200 both times)', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     expect((await post(t, '/api-token-revoke/', { token })).status).toBe(200);
     expect((await post(t, '/api-token-revoke/', { token })).status).toBe(200);
   });
@@ -132,8 +127,8 @@ describe.each(ADAPTERS)('Logout: POST /api-token-revoke/ (%s)', (adapter) => {
   });
 
   it("revoking one token leaves the user's other tokens working", async () => {
-    const first = await login(t);
-    const second = await login(t);
+    const first = await obtainToken(t.server);
+    const second = await obtainToken(t.server);
     await post(t, '/api-token-revoke/', { token: first });
     expect((await guarded(t, second)).status).toBe(200);
   });
@@ -149,20 +144,20 @@ describe.each(ADAPTERS)('Log out everywhere (%s)', (adapter) => {
   const t = useApp(adapter, moduleWith(), { resetUsers: true });
 
   it('revokeAllForUser after a password change refuses every older token; a new login works', async () => {
-    const first = await login(t);
-    const second = await login(t);
+    const first = await obtainToken(t.server);
+    const second = await obtainToken(t.server);
     const admin = t.users.users.get('admin');
     if (!admin) throw new Error('no admin');
     admin.password = 'new password';
     await t.app.get(JwtAuthService).revokeAllForUser(admin);
     expectRefusal(await guarded(t, first), REVOKED, 'drf');
     expectRefusal(await guarded(t, second), REVOKED, 'drf');
-    const fresh = await login(t, 'admin', 'new password');
+    const fresh = await obtainToken(t.server, 'admin', 'new password');
     expect((await guarded(t, fresh)).status).toBe(200);
   });
 
   it('an older token can no longer be refreshed after it', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const admin = t.users.users.get('admin');
     if (!admin) throw new Error('no admin');
     await t.app.get(JwtAuthService).revokeAllForUser(admin);
@@ -180,9 +175,9 @@ describe.each(ADAPTERS)('Log out everywhere (%s)', (adapter) => {
   });
 
   it("POST /api-token-revoke-all/ with a token revokes all of that user's tokens, and only theirs", async () => {
-    const mine = await login(t);
-    const other = await login(t);
-    const someoneElse = await login(t, 'uuid-user', 'pw with spaces ');
+    const mine = await obtainToken(t.server);
+    const other = await obtainToken(t.server);
+    const someoneElse = await obtainToken(t.server, 'uuid-user', 'pw with spaces ');
     const response = await request(t.server).post('/api-token-revoke-all/').set('Authorization', `JWT ${mine}`);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({});
@@ -200,7 +195,7 @@ describe.each(ADAPTERS)('Refresh rotation with reuse detection (%s)', (adapter) 
   }
 
   it('tokens of one login carry its jti as orig_jti, kept across refreshes', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const claims = payloadOf(token);
     expect(claims.orig_jti).toBe(claims.jti);
     const next = (await refresh(token)).body.token as string;
@@ -209,7 +204,7 @@ describe.each(ADAPTERS)('Refresh rotation with reuse detection (%s)', (adapter) 
   });
 
   it('refreshing revokes the token it replaces; the new one works', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const next = await refresh(token);
     expect(next.status).toBe(200);
     expectRefusal(await guarded(t, token), REVOKED, 'drf');
@@ -217,7 +212,7 @@ describe.each(ADAPTERS)('Refresh rotation with reuse detection (%s)', (adapter) 
   });
 
   it('presenting a replaced token for refresh again revokes the whole chain of that login', async () => {
-    const first = await login(t);
+    const first = await obtainToken(t.server);
     const second = (await refresh(first)).body.token as string;
     const third = (await refresh(second)).body.token as string;
     expect((await guarded(t, third)).status).toBe(200);
@@ -229,15 +224,15 @@ describe.each(ADAPTERS)('Refresh rotation with reuse detection (%s)', (adapter) 
   });
 
   it('another login of the same user is another chain, untouched by the reuse', async () => {
-    const stolen = await login(t);
-    const other = await login(t);
+    const stolen = await obtainToken(t.server);
+    const other = await obtainToken(t.server);
     await refresh(stolen);
     await refresh(stolen);
     expect((await guarded(t, other)).status).toBe(200);
   });
 
   it('of two concurrent refreshes of one token, one succeeds and the chain is then revoked', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const [a, b] = await Promise.all([refresh(token), refresh(token)]);
     expect([a.status, b.status].sort()).toEqual([200, 400]);
     const winner = (a.status === 200 ? a : b).body.token as string;
@@ -245,7 +240,7 @@ describe.each(ADAPTERS)('Refresh rotation with reuse detection (%s)', (adapter) 
   });
 
   it('logout revokes the chain: the token and every refresh of it', async () => {
-    const first = await login(t);
+    const first = await obtainToken(t.server);
     const second = (await refresh(first)).body.token as string;
     await post(t, '/api-token-revoke/', { token: second });
     expect((await refresh(second)).status).toBe(400);
@@ -256,7 +251,7 @@ describe.each(ADAPTERS)('Without rotation, refresh keeps the old token valid, as
   const t = useApp(adapter, moduleWith(), { resetUsers: true });
 
   it('the replaced token still opens the guard, and carries no orig_jti', async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     expect(payloadOf(token).orig_jti).toBeUndefined();
     const next = await post(t, '/api-token-refresh/', { token });
     expect(next.status).toBe(200);
@@ -269,12 +264,12 @@ describe.each(ADAPTERS)('Entries expire with their tokens (%s)', (adapter) => {
   const t = useApp(adapter, moduleWith({ expirationDelta: 1, revocationStore: store }), { resetUsers: true });
 
   it("a revoked token's entry is gone once the token has expired", async () => {
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     await post(t, '/api-token-revoke/', { token });
     expect(store.size).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 3100));
     // Sweeping happens on writes: one more revocation, then only it is left.
-    await post(t, '/api-token-revoke/', { token: await login(t) });
+    await post(t, '/api-token-revoke/', { token: await obtainToken(t.server) });
     expect(store.size).toBe(1);
     expectRefusal(await guarded(t, token), 'Signature has expired.', 'drf');
   });
@@ -286,7 +281,7 @@ describe.each(ADAPTERS)('When the store cannot answer, the guard fails closed (%
     const t = useApp(adapter, moduleWith({ revocationStore: store }), { resetUsers: true });
 
     it('503 "Token revocation status is unavailable." while down; 200 again once it answers', async () => {
-      const token = await login(t);
+      const token = await obtainToken(t.server);
       store.down = true;
       try {
         const refused = await guarded(t, token);
@@ -309,7 +304,7 @@ describe.each(ADAPTERS)('When the store cannot answer, the guard fails closed (%
     });
 
     it('401 with the same message and a WWW-Authenticate challenge', async () => {
-      const token = await login(t);
+      const token = await obtainToken(t.server);
       store.down = true;
       try {
         const refused = await guarded(t, token);

@@ -7,16 +7,11 @@ import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../supp
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, signHs } from '../support/tokens.js';
 import type { TestUser } from '../support/users.js';
+import { obtainToken } from '../support/endpoints.js';
 
 /** Each user's own secret (upstream's example: a UUID kept on the user, rotated to log out). */
 const secrets = new Map<string, string>();
 const secretOf = (user: TestUser) => secrets.get(user.username) ?? `initial-secret-of-${user.username}-0123456789`;
-
-async function login(t: LiveTestApp): Promise<string> {
-  const response = await request(t.server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
-}
 
 const guarded = (t: LiveTestApp, token: string) =>
   request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`);
@@ -38,7 +33,7 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
 
   it("tokens are signed with the user's key: an independent HMAC with it verifies, the module secret does not", async () => {
     secrets.delete('admin');
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as object;
     expect(token).toBe(signHs(claims, { secret: 'initial-secret-of-admin-0123456789' }));
     expect(token).not.toBe(signHs(claims));
@@ -46,7 +41,7 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
 
   it('they open the guard, verify and refresh', async () => {
     secrets.delete('admin');
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     expect((await guarded(t, token)).status).toBe(200);
     expect((await request(t.server).post('/api-token-verify/').send({ token })).status).toBe(200);
     const refreshed = await request(t.server).post('/api-token-refresh/').send({ token });
@@ -56,13 +51,13 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
 
   it("changing the user's key refuses every token issued before (log out everywhere, upstream's way)", async () => {
     secrets.delete('admin');
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     secrets.set('admin', 'a-brand-new-secret-for-admin-0123456789');
     expectRefusal(await guarded(t, token), 'Error decoding signature.', 'drf');
     const verify = await request(t.server).post('/api-token-verify/').send({ token });
     expect(verify.status).toBe(400);
     expect(verify.body).toEqual({ non_field_errors: ['Error decoding signature.'] });
-    expect((await guarded(t, await login(t))).status).toBe(200);
+    expect((await guarded(t, await obtainToken(t.server))).status).toBe(200);
   });
 
   it('a token signed with the module secret is refused', async () => {
@@ -82,7 +77,7 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
 
   it('JwtAuthService.decode says to use verifyPayload, which works', async () => {
     secrets.delete('admin');
-    const token = await login(t);
+    const token = await obtainToken(t.server);
     const service = t.app.get(JwtAuthService);
     expect(() => service.decode(token)).toThrow('verifyPayload');
     await expect(service.verifyPayload(token)).resolves.toMatchObject({ username: 'admin' });

@@ -8,6 +8,7 @@ import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
 import { ADAPTERS, type AdapterName, startApp, type TestApp, UsersModule } from '../support/apps.js';
 import { expectRefusal } from '../support/refusals.js';
 import { adminClaims, b64url, payloadOf } from '../support/tokens.js';
+import { obtainToken } from '../support/endpoints.js';
 
 const ed = generateKeyPairSync('ed25519');
 const otherEd = generateKeyPairSync('ed25519');
@@ -45,12 +46,6 @@ function appWith(adapter: AdapterName, options: () => JwtAuthModuleOptions): { r
   };
 }
 
-async function login(server: TestApp['server']): Promise<string> {
-  const response = await request(server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
-}
-
 describe.each(ADAPTERS)('EdDSA end to end (%s)', (adapter) => {
   const t = appWith(adapter, () => ({
     algorithm: 'EdDSA',
@@ -60,7 +55,7 @@ describe.each(ADAPTERS)('EdDSA end to end (%s)', (adapter) => {
   }));
 
   it('login issues a token with header alg EdDSA, signed with the Ed25519 key', async () => {
-    const token = await login(t.server);
+    const token = await obtainToken(t.server);
     expect(headerOf(token)).toEqual({ alg: 'EdDSA', typ: 'JWT' });
     expect(edSignatureIsValid(token, ed.publicKey)).toBe(true);
     expect(edSignatureIsValid(token, otherEd.publicKey)).toBe(false);
@@ -68,7 +63,7 @@ describe.each(ADAPTERS)('EdDSA end to end (%s)', (adapter) => {
   });
 
   it('login → guard: the token opens /protected-url (200)', async () => {
-    const token = await login(t.server);
+    const token = await obtainToken(t.server);
     const response = await request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ username: 'admin' });
@@ -82,14 +77,14 @@ describe.each(ADAPTERS)('EdDSA end to end (%s)', (adapter) => {
   });
 
   it('/api-token-verify/ accepts the token and returns it', async () => {
-    const token = await login(t.server);
+    const token = await obtainToken(t.server);
     const response = await request(t.server).post('/api-token-verify/').send({ token });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ token });
   });
 
   it('/api-token-refresh/ gives a new EdDSA token that keeps orig_iat and opens the guard', async () => {
-    const token = await login(t.server);
+    const token = await obtainToken(t.server);
     const response = await request(t.server).post('/api-token-refresh/').send({ token });
     expect(response.status).toBe(200);
     const refreshed = response.body.token as string;
@@ -125,7 +120,7 @@ describe.each(ADAPTERS)('RS256 with privateKey given as a PEM file path (%s)', (
   const t = appWith(adapter, () => ({ algorithm: 'RS256', privateKey: path, errorFormat: 'drf' }));
 
   it('login issues an RS256 token the file key signed, which opens the guard and verifies', async () => {
-    const token = await login(t.server);
+    const token = await obtainToken(t.server);
     expect(headerOf(token)).toEqual({ alg: 'RS256', typ: 'JWT' });
     const [head, body, signature] = token.split('.');
     expect(

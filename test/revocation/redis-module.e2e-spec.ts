@@ -3,15 +3,10 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { JwtAuthModule, RedisRevocationStore } from '../../lib/index.js';
-import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../support/apps.js';
+import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal } from '../support/refusals.js';
 import { REDIS_URL } from '../support/redis-server.js';
-
-async function login(t: LiveTestApp): Promise<string> {
-  const response = await request(t.server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
-}
+import { obtainToken } from '../support/endpoints.js';
 
 if (REDIS_URL === undefined) {
   console.warn('test/revocation/redis-module.e2e-spec.ts: SKIPPED, REDIS_URL is not set (.ci/run sets it)');
@@ -36,7 +31,7 @@ if (REDIS_URL === undefined) {
     );
 
     it('a logout is written to Redis and refused by the guard', async () => {
-      const token = await login(t);
+      const token = await obtainToken(t.server);
       expect((await request(t.server).post('/api-token-revoke/').send({ token })).status).toBe(200);
       expectRefusal(
         await request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`),
@@ -70,7 +65,7 @@ if (REDIS_URL === undefined) {
 
       it("revokes through it, and the app closing leaves the client open (it is the app's)", async () => {
         await client.connect();
-        const token = await login(t);
+        const token = await obtainToken(t.server);
         await request(t.server).post('/api-token-revoke/').send({ token });
         expect((await request(t.server).get('/protected-url').set('Authorization', `JWT ${token}`)).status).toBe(401);
         await t.app.close();

@@ -7,6 +7,7 @@ import type { App } from 'supertest/types.js';
 import { createApp } from '../../sample/create-app.js';
 import { eventually, freePort, RedisServerProcess, redisServerAvailability } from '../support/redis-server.js';
 import { useSampleEnv } from '../support/sample-env.js';
+import { obtainToken } from '../support/endpoints.js';
 
 /**
  * The proof that revocation works across instances: two sample apps in one process (A on
@@ -42,12 +43,6 @@ function useInstances(database: string, env: () => Record<string, string | undef
   // Passport's strategy registry is global: the next pair must not meet this one's.
   afterAll(close);
   return { servers, close };
-}
-
-async function login(server: App): Promise<string> {
-  const response = await request(server).post('/api-token-auth/').send({ username: 'admin', password: 'abc123' });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
 }
 
 const get = (server: App, token: string) => request(server).get('/protected-url/').set('Authorization', `JWT ${token}`);
@@ -94,8 +89,8 @@ if (!availability.available) {
     }));
 
     it('a token revoked through A is refused by B on the next request', async () => {
-      const token = await login(servers.a);
-      const other = await login(servers.b);
+      const token = await obtainToken(servers.a);
+      const other = await obtainToken(servers.b);
       await expectAccepted(servers.b, token);
 
       const revoke = await request(servers.a).post('/api-token-revoke/').send({ token });
@@ -112,18 +107,18 @@ if (!availability.available) {
     });
 
     it('"log out everywhere" through B refuses on A every token issued before it', async () => {
-      const [first, second] = [await login(servers.a), await login(servers.b)];
+      const [first, second] = [await obtainToken(servers.a), await obtainToken(servers.b)];
       const response = await request(servers.b).post('/api-token-revoke-all/').set('Authorization', `JWT ${second}`);
       expect(response.status).toBe(200);
       for (const token of [first, second]) {
         expect((await get(servers.a, token)).body).toEqual({ detail: REVOKED });
       }
-      await expectAccepted(servers.a, await login(servers.b));
+      await expectAccepted(servers.a, await obtainToken(servers.b));
     });
 
     it('a token revoked before Redis restarts is still refused after it (the revocation was persisted)', async () => {
-      const revoked = await login(servers.a);
-      const kept = await login(servers.a);
+      const revoked = await obtainToken(servers.a);
+      const kept = await obtainToken(servers.a);
       expect((await request(servers.b).post('/api-token-revoke/').send({ token: revoked })).status).toBe(200);
 
       await redis.stop();
@@ -137,7 +132,7 @@ if (!availability.available) {
     });
 
     it('while Redis is down the guard fails closed with 503, and recovers when Redis returns', async () => {
-      const token = await login(servers.a);
+      const token = await obtainToken(servers.a);
       await expectAccepted(servers.b, token);
 
       await redis.stop();
@@ -155,7 +150,7 @@ if (!availability.available) {
       }
       // What does not need the store still works.
       expect((await request(servers.b).get('/public/')).status).toBe(200);
-      expect(typeof (await login(servers.b))).toBe('string');
+      expect(typeof (await obtainToken(servers.b))).toBe('string');
 
       await redis.start();
       expect(await eventually(() => accepted(servers.a, token), 5000)).toBe(true);
@@ -182,7 +177,7 @@ if (!availability.available) {
     }));
 
     it('answers 401 with a challenge while Redis is down, and recovers', async () => {
-      const token = await login(servers.a);
+      const token = await obtainToken(servers.a);
       await expectAccepted(servers.b, token);
       await redis.stop();
       for (const server of [servers.a, servers.b]) {
@@ -203,7 +198,7 @@ describe('control: two sample instances without REDIS_URL', () => {
   const { servers } = useInstances('memory.sqlite3', () => ({ JWT_ERROR_FORMAT: 'drf' }));
 
   it('keep their own revocations: a token revoked through A still passes on B', async () => {
-    const token = await login(servers.a);
+    const token = await obtainToken(servers.a);
     expect((await request(servers.a).post('/api-token-revoke/').send({ token })).status).toBe(200);
     expect((await get(servers.a, token)).body).toEqual({ detail: REVOKED });
     await expectAccepted(servers.b, token);

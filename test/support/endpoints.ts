@@ -25,6 +25,13 @@ export const ENDPOINT_FIELDS: Record<EndpointPath, readonly string[]> = {
   [REFRESH]: ['token'],
 };
 
+/** Logs in through the endpoint (the test user admin / abc123 by default): the token. */
+export async function obtainToken(server: App, username = 'admin', password = 'abc123'): Promise<string> {
+  const response = await request(server).post(OBTAIN).send({ username, password });
+  expect(response.status).toBe(200);
+  return response.body.token as string;
+}
+
 export const REQUIRED = 'This field is required.';
 export const BLANK = 'This field may not be blank.';
 export const NULL = 'This field may not be null.';
