@@ -1,34 +1,48 @@
+// nest-rest-jwt: the core. Add-ons have entry points of their own (see package.json "exports").
+
+// The module and its options
 export { JwtAuthModule } from './jwt-auth.module.js';
 export {
   ASYNC_OPTIONS_TYPE as JwtAuthModuleAsyncOptions,
   OPTIONS_TYPE as JwtAuthModuleForRootOptions,
 } from './jwt-auth.module-definition.js';
-export { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
-export type {
-  AnyRequest,
-  ErrorFormat,
-  JwtAlgorithm,
-  JwtAuthModuleExtras,
-  JwtAuthModuleOptions,
-  JwtPayload,
-  KeyInput,
-  LoginThrottleOptions,
-} from './settings/jwt-auth-options.interface.js';
-export { SUPPORTED_ALGORITHMS } from './settings/jwt-auth-options.interface.js';
+export { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
+export type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
+export type { JwtAuthConfig } from './settings/jwt-auth-config.js';
+export type { AuthCookieOptions, CsrfOptions } from './cookies/cookie-settings.js';
+export { LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './throttle/login-throttle-settings.js';
+export type { KeyInput } from './keys/key-inputs.js';
+export type { Jwks } from './keys/jwks.js';
+export { parseDuration, type Duration } from './common/duration.js';
+export {
+  SUPPORTED_ALGORITHMS,
+  type AnyRequest,
+  type ErrorFormat,
+  type JwtAlgorithm,
+  type JwtPayload,
+} from './common/jwt.js';
+
+// Errors and refusals
 export {
   JwtAuthConfigError,
-  type JwtAuthSettings,
-  LOGIN_THROTTLE_DEFAULTS,
-  type LoginThrottleSettings,
-} from './settings/jwt-auth-settings.js';
-export { parseDuration, type Duration } from './settings/duration.js';
+  RevocationUnavailableError,
+  TokenRejectedError,
+  type TokenRejection,
+} from './common/errors.js';
+export type { FieldErrors, Refusal } from './common/refusal.js';
+
+// Users
 export { UserLookupService } from './users/user-lookup.service.js';
 export { TokenUser } from './users/token-user.js';
-export { JwtAuthGuard } from './auth/jwt-auth.guard.js';
-export { Public } from './auth/public.decorator.js';
-export { CurrentUser } from './auth/current-user.decorator.js';
-export { JwtAuthService, type IssuedToken } from './tokens/jwt-auth.service.js';
-export { TokenRejectedError, type TokenRejection } from './tokens/token-error.js';
+
+// Guarding routes, and tokens from code
+export { JwtAuthGuard, type Authentication } from './guards/jwt-auth.guard.js';
+export { Public } from './guards/public.decorator.js';
+export { CurrentUser } from './guards/current-user.decorator.js';
+export { JwtAuthService, type IssuedToken } from './flows/jwt-auth.service.js';
+export { TokenController } from './http/token.controller.js';
+
+// Hooks and events
 export {
   JWT_AUTH_LOGIN_FAILED,
   JWT_AUTH_LOGIN_SUCCEEDED,
@@ -43,6 +57,16 @@ export {
   type TokenRevokedEvent,
 } from './events/jwt-auth-events.js';
 export type { JwtAuthHooks } from './events/jwt-auth-hooks.js';
+
+// Where revocations are kept (Redis: nest-rest-jwt/redis)
+export type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation/revocation-store.js';
+export {
+  MemoryRevocationStore,
+  RevocationStoreFullError,
+  type MemoryRevocationStoreOptions,
+} from './revocation/memory-revocation-store.js';
+
+// Add-ons, until their entry points land (moved by the entry-points change)
 export { DjangoPasswordHasher } from './passwords/django-password-hasher.js';
 export {
   hashPassword,
@@ -64,14 +88,6 @@ export {
 } from './passwords/django-hasher-options.js';
 export { decodeDjangoHash, type DecodedDjangoHash } from './passwords/django-hash-format.js';
 export { DJANGO_SALT_LENGTH, makeSalt } from './passwords/salt.js';
-export type { Jwks } from './http/jwks.controller.js';
-export type { VerificationKey } from './settings/jwt-auth-settings.js';
-export type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation/revocation-store.js';
-export {
-  MemoryRevocationStore,
-  RevocationStoreFullError,
-  type MemoryRevocationStoreOptions,
-} from './revocation/memory-revocation-store.js';
 export {
   RedisRevocationStore,
   RevocationStoreTimeoutError,

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { JWT_AUTH_MODULE_OPTIONS } from './constants.js';
+import { JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
 import { addModuleParts, type ModuleExtras } from './jwt-auth.providers.js';
 import type { JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 

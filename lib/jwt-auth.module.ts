@@ -1,5 +1,5 @@
 import { Module, type NestModule, Optional } from '@nestjs/common';
-import { FastifyCompat } from './http/fastify-compat.js';
+import { FastifyRoutes } from './transport/fastify-routes.js';
 import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
 
 /**
@@ -10,12 +10,12 @@ import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
  */
 @Module({})
 export class JwtAuthModule extends ConfigurableModuleClass implements NestModule {
-  constructor(@Optional() private readonly fastifyCompat?: FastifyCompat) {
+  constructor(@Optional() private readonly fastifyRoutes?: FastifyRoutes) {
     super();
   }
 
   /** Nest calls this once the HTTP adapter is known and before any route is registered. */
   configure(): void {
-    this.fastifyCompat?.install();
+    this.fastifyRoutes?.install();
   }
 }

@@ -1,24 +1,46 @@
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { createJwtStrategy, JWT_AUTH_STRATEGY } from './auth/jwt.strategy.js';
-import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
-import { LoginThrottle } from './auth/login-throttle.js';
-import { JWT_AUTH_MODULE_OPTIONS, JWT_AUTH_SETTINGS } from './constants.js';
 import { JwtAuthEventDispatcher } from './events/jwt-auth-event-dispatcher.js';
-import { FastifyCompat } from './http/fastify-compat.js';
-import { buildJwks, JwksController, JWT_AUTH_JWKS } from './http/jwks.controller.js';
-import { JWT_AUTH_ROUTE_PREFIX } from './http/route-prefix.js';
-import { createTokenController } from './http/token.controller.js';
+import { JwtAuthService } from './flows/jwt-auth.service.js';
+import { LoginFlow } from './flows/login.flow.js';
+import { LogoutFlow } from './flows/logout.flow.js';
+import { RefreshFlow } from './flows/refresh.flow.js';
+import { TokenAuthentication } from './flows/token-authentication.js';
+import { TokenRevocation } from './flows/token-revocation.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { createJwtStrategy } from './guards/jwt.strategy.js';
+import { JwksController } from './http/jwks.controller.js';
+import { tokenControllerAt } from './http/token.controller.js';
+import { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
+import {
+  JWT_AUTH_HOOKS,
+  JWT_AUTH_JWKS,
+  JWT_AUTH_JWT_SERVICE,
+  JWT_AUTH_LOGIN_THROTTLE,
+  JWT_AUTH_ROUTE_PREFIX,
+  JWT_AUTH_SETTINGS,
+  JWT_AUTH_STRATEGY,
+} from './jwt-auth.internal-constants.js';
+import { buildJwks } from './keys/jwks.js';
 import { openApiProvider } from './openapi/openapi-decorations.js';
+import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
-import { TokenRevocation } from './revocation/token-revocation.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
-import { JWT_AUTH_JWT_SERVICE, JwtAuthService } from './tokens/jwt-auth.service.js';
+import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
+import { TokenIssuer } from './tokens/token-issuer.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import { FastifyRoutes } from './transport/fastify-routes.js';
 
 export type ModuleExtras = Required<JwtAuthModuleExtras>;
+
+/** A provider of one part of the settings, for a class that needs that part only. */
+const settingsPart = <K extends keyof JwtAuthSettings>(provide: symbol, key: K): Provider => ({
+  provide,
+  useFactory: (settings: JwtAuthSettings) => settings[key],
+  inject: [JWT_AUTH_SETTINGS],
+});
 
 /**
  * Adds everything the options cannot decide asynchronously: the providers (built from the
@@ -41,6 +63,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       },
       inject: [JWT_AUTH_MODULE_OPTIONS],
     },
+    { provide: JWT_AUTH_CONFIG, useFactory: publicConfigOf, inject: [JWT_AUTH_SETTINGS] },
     {
       provide: JWT_AUTH_JWT_SERVICE,
       useFactory: (settings: JwtAuthSettings) => new JwtService(jwtModuleOptions(settings)),
@@ -51,21 +74,30 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       useFactory: (settings: JwtAuthSettings) => new TokenVerifier(settings),
       inject: [JWT_AUTH_SETTINGS],
     },
+    TokenIssuer,
     TokenRevocation,
+    TokenAuthentication,
+    LoginFlow,
+    RefreshFlow,
+    LogoutFlow,
     JwtAuthService,
     {
       provide: JWT_AUTH_STRATEGY,
       useFactory: createJwtStrategy,
-      inject: [JWT_AUTH_SETTINGS, JwtAuthService],
+      inject: [JWT_AUTH_SETTINGS, TokenAuthentication],
     },
     JwtAuthGuard,
   ];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
-  const tokenController = extras.controller ? createTokenController(extras.routePrefix) : undefined;
+  const tokenController = extras.controller ? tokenControllerAt(extras.routePrefix) : undefined;
   const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
   if (extras.jwks) {
     controllers.push(JwksController);
-    providers.push({ provide: JWT_AUTH_JWKS, useFactory: buildJwks, inject: [JWT_AUTH_SETTINGS] });
+    providers.push({
+      provide: JWT_AUTH_JWKS,
+      useFactory: (settings: JwtAuthSettings) => buildJwks(settings, settings.algorithm),
+      inject: [JWT_AUTH_SETTINGS],
+    });
   }
   // Documents the controllers in the app's OpenAPI document when @nestjs/swagger is installed.
   if (controllers.length > 0) {
@@ -74,7 +106,9 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   if (extras.controller) {
     providers.push(
       { provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix },
-      FastifyCompat,
+      settingsPart(JWT_AUTH_HOOKS, 'hooks'),
+      settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
+      FastifyRoutes,
       LoginThrottle,
       JwtAuthEventDispatcher,
     );
@@ -85,6 +119,8 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     imports: [...new Set([...(definition.imports ?? []), ...(extras.imports ?? [])])],
     providers,
     controllers,
-    exports: [JWT_AUTH_SETTINGS, JwtAuthService, JwtAuthGuard],
+    // The settings and TokenAuthentication are exported for the guards an app's modules build
+    // (JwtAuthGuard, WsJwtAuthGuard and their subclasses); no entry point exports their tokens.
+    exports: [JWT_AUTH_SETTINGS, JWT_AUTH_CONFIG, JwtAuthService, JwtAuthGuard, TokenAuthentication],
   };
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
-import { JWT_AUTH_SETTINGS, type JwtAuthSettings, Public } from '../lib/index.js';
+import { JWT_AUTH_CONFIG, type JwtAuthConfig, Public } from '../lib/index.js';
 
 /**
  * The page's script. Static text, so that the Content-Security-Policy can allow exactly it by
@@ -123,7 +123,7 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
 export class PageController {
   private readonly html: string;
 
-  constructor(@Inject(JWT_AUTH_SETTINGS) settings: JwtAuthSettings) {
+  constructor(@Inject(JWT_AUTH_CONFIG) settings: JwtAuthConfig) {
     this.html = renderPage(settings);
   }
 
@@ -135,7 +135,7 @@ export class PageController {
   }
 }
 
-function renderPage(settings: JwtAuthSettings): string {
+function renderPage(settings: JwtAuthConfig): string {
   const cookie = settings.authCookie;
   const csrf = settings.csrf;
   const mode =

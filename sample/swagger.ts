@@ -1,11 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import {
-  addJwtAuthSecurity,
-  JWT_AUTH_SETTINGS,
-  type JwtAuthSettings,
-  jwtAuthRequestInterceptor,
-} from '../lib/index.js';
+import { addJwtAuthSecurity, JWT_AUTH_CONFIG, type JwtAuthConfig, jwtAuthRequestInterceptor } from '../lib/index.js';
 
 /** Where Swagger UI is served; the document is at `${DOCS_PATH}-json`. */
 export const DOCS_PATH = 'docs';
@@ -16,7 +11,7 @@ export const DOCS_PATH = 'docs';
  */
 export function setupSwagger(app: INestApplication): void {
   // The prefix the guard expects (JWT_AUTH_HEADER_PREFIX), so that the Authorize button sends it.
-  const { authHeaderPrefix: prefix } = app.get<symbol, JwtAuthSettings>(JWT_AUTH_SETTINGS, { strict: false });
+  const { authHeaderPrefix: prefix } = app.get<symbol, JwtAuthConfig>(JWT_AUTH_CONFIG, { strict: false });
   const config = addJwtAuthSecurity(
     new DocumentBuilder()
       .setTitle('nest-rest-jwt sample')

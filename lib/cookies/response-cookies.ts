@@ -1,18 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { serialize, type SerializeOptions } from 'cookie';
-import type { AuthCookieSettings, JwtAuthSettings } from '../settings/jwt-auth-settings.js';
-import { nowSeconds } from '../tokens/clock.js';
+import { nowSeconds } from '../common/clock.js';
+import { appendSetCookie, type HttpResponseLike } from '../transport/http-adapter.js';
+import type { AuthCookieSettings, CsrfSettings } from './cookie-settings.js';
 import { requestCookies } from './request-cookies.js';
 
-type Reply = { header(name: string, value: string): unknown; append?(name: string, value: string): unknown };
+type Reply = HttpResponseLike;
 type CookieRequest = Parameters<typeof requestCookies>[0];
+
+/** What the cookies are made from: cookie mode's settings and the token lifetime. */
+export interface CookieModeSettings {
+  authCookie?: AuthCookieSettings;
+  csrf?: CsrfSettings;
+  expirationDelta: number;
+}
 
 /**
  * Cookie mode: the token cookie (HttpOnly, so no script reads it) and, with the CSRF defence,
  * the readable CSRF cookie the page repeats in a header. Both live as long as the token. The
  * CSRF value is kept across refreshes so that a page's other tabs keep working.
  */
-export function setTokenCookies(settings: JwtAuthSettings, request: CookieRequest, reply: Reply, token: string): void {
+export function setTokenCookies(
+  settings: CookieModeSettings,
+  request: CookieRequest,
+  reply: Reply,
+  token: string,
+): void {
   const cookie = settings.authCookie;
   if (cookie === undefined) return;
   const attributes = attributesOf(cookie, cookie.maxAge ?? remainingLifetime(token, settings.expirationDelta));
@@ -25,7 +38,7 @@ export function setTokenCookies(settings: JwtAuthSettings, request: CookieReques
 }
 
 /** Logout: both cookies expire now (same path and domain, or the browser keeps them). */
-export function clearTokenCookies(settings: JwtAuthSettings, reply: Reply): void {
+export function clearTokenCookies(settings: CookieModeSettings, reply: Reply): void {
   const cookie = settings.authCookie;
   if (cookie === undefined) return;
   const attributes = attributesOf(cookie, 0);
@@ -53,10 +66,4 @@ function remainingLifetime(token: string, fallback: number): number {
     // Not JSON: the configured lifetime.
   }
   return fallback;
-}
-
-/** Express replaces a header on `header()` but appends on `append()`; Fastify appends Set-Cookie on `header()`. */
-function appendSetCookie(reply: Reply, value: string): void {
-  if (typeof reply.append === 'function') reply.append('Set-Cookie', value);
-  else reply.header('Set-Cookie', value);
 }

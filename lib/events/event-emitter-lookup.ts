@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import { isMissingPackage } from '../optional-peer.js';
+import { isMissingPackage } from '../common/optional-peer.js';
 
 /** What is used of @nestjs/event-emitter's EventEmitter2 (eventemitter2's class). */
 export interface EventEmitterLike {

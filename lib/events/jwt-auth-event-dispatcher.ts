@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { JWT_AUTH_SETTINGS } from '../constants.js';
-import type { AnyRequest, JwtPayload } from '../settings/jwt-auth-options.interface.js';
-import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import type { AnyRequest, JwtPayload } from '../common/jwt.js';
+import { JWT_AUTH_HOOKS } from '../jwt-auth.internal-constants.js';
 import { type EventEmitterLike, findEventEmitter } from './event-emitter-lookup.js';
 import {
   createJwtAuthEvent,
@@ -17,7 +16,7 @@ import {
   type TokenRefreshedEvent,
   type TokenRevokedEvent,
 } from './jwt-auth-events.js';
-import { HOOK_OF_EVENT } from './jwt-auth-hooks.js';
+import { HOOK_OF_EVENT, type ResolvedHooks } from './jwt-auth-hooks.js';
 
 /**
  * Delivers the endpoints' events to the `hooks` callbacks and, when the app has
@@ -31,7 +30,7 @@ export class JwtAuthEventDispatcher implements OnModuleInit {
   private emitter?: EventEmitterLike;
 
   constructor(
-    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    @Inject(JWT_AUTH_HOOKS) private readonly hooks: ResolvedHooks,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -68,7 +67,7 @@ export class JwtAuthEventDispatcher implements OnModuleInit {
 
   private async dispatch(event: JwtAuthEvent): Promise<void> {
     const hookName = HOOK_OF_EVENT[event.name];
-    const hook = this.settings.hooks[hookName];
+    const hook = this.hooks[hookName];
     // Side by side: a slow hook does not hold the listeners back, nor the other way round.
     await Promise.all([
       hook && this.guarded(`hooks.${hookName}`, event, () => hook(event)),

@@ -1,4 +1,4 @@
-import type { AnyRequest, JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { AnyRequest, JwtPayload } from '../common/jwt.js';
 import type { TokenUser } from '../users/token-user.js';
 
 /** The names the events are emitted under through @nestjs/event-emitter (`@OnEvent(...)`). */

@@ -1,19 +1,20 @@
-import { type FieldErrors, NON_FIELD_ERRORS } from './error-responses.js';
+import {
+  FIELD_BLANK,
+  FIELD_NOT_STRING,
+  FIELD_NULL,
+  FIELD_NULL_CHARACTERS,
+  FIELD_REQUIRED,
+  NO_DATA,
+  notADictionary,
+} from '../common/messages.js';
+import { type FieldErrors, NON_FIELD_ERRORS } from '../common/refusal.js';
+import type { BodySource } from '../transport/request-body.js';
 
 /** A field of a DRF serializer: `CharField` with its `trim_whitespace` flag. */
 export interface CharFieldSpec {
   name: string;
   trimWhitespace: boolean;
 }
-
-export const FIELD_REQUIRED = 'This field is required.';
-export const FIELD_BLANK = 'This field may not be blank.';
-export const FIELD_NULL = 'This field may not be null.';
-export const FIELD_NOT_STRING = 'Not a valid string.';
-export const FIELD_NULL_CHARACTERS = 'Null characters are not allowed.';
-
-/** Where the data came from: form values may be repeated, and then the last one counts. */
-export type BodySource = 'json' | 'form';
 
 export type FieldResult<K extends string> = { values: Record<K, string> } | { errors: FieldErrors };
 
@@ -27,11 +28,9 @@ export function validateCharFields<K extends string>(
   source: BodySource,
   fields: readonly (CharFieldSpec & { name: K })[],
 ): FieldResult<K> {
-  if (data === null) return { errors: { [NON_FIELD_ERRORS]: ['No data provided'] } };
+  if (data === null) return { errors: { [NON_FIELD_ERRORS]: [NO_DATA] } };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return {
-      errors: { [NON_FIELD_ERRORS]: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(data)}.`] },
-    };
+    return { errors: { [NON_FIELD_ERRORS]: [notADictionary(pythonTypeName(data))] } };
   }
   const values = {} as Record<K, string>;
   const errors: FieldErrors = {};

@@ -1,6 +1,7 @@
 import type { HttpStatus } from '@nestjs/common';
-import { detailException, type FieldErrors, NON_FIELD_ERRORS, validationException } from '../http/error-responses.js';
-import type { ErrorFormat } from '../settings/jwt-auth-options.interface.js';
+import type { ErrorFormat } from '../common/jwt.js';
+import { type FieldErrors, NON_FIELD_ERRORS } from '../common/refusal.js';
+import { detailException, validationException } from '../refusals/http-refusal.js';
 import type { ExampleObject, ResponseObject, SchemaObject } from './openapi-objects.js';
 
 const JSON_TYPE = 'application/json';

@@ -1,16 +1,16 @@
 import { type FactoryProvider, HttpStatus, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { JWT_AUTH_SETTINGS } from '../constants.js';
+import { isMissingPackage } from '../common/optional-peer.js';
+import { REFUSED_METHOD_HANDLERS, type TokenController, type TokenHandler } from '../http/token.controller.js';
+import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JWKS_DOC } from './jwks-endpoint.js';
 import {
   methodNotAllowedResponse,
   type OperationDoc,
-  REFUSED_METHOD_HANDLERS,
   REQUEST_BODY_TYPES,
   tokenEndpointDocs,
 } from './token-endpoints.js';
-import { isMissingPackage } from '../optional-peer.js';
 
 /** Internal token: whether @nestjs/swagger was there to document the module's controllers. */
 export const JWT_AUTH_OPENAPI = Symbol('nest-rest-jwt:openapi');
@@ -42,7 +42,7 @@ async function loadSwagger(): Promise<SwaggerDecorators | undefined> {
 const documented = new WeakSet<object>();
 
 export interface DocumentedControllers {
-  token?: Type<unknown>;
+  token?: Type<TokenController>;
   jwks?: Type<unknown>;
 }
 
@@ -67,27 +67,37 @@ export function openApiProvider(controllers: DocumentedControllers): FactoryProv
   };
 }
 
-/** Handlers of the class itself (not inherited), by name. */
-function handlerOf(controller: Type<unknown>, name: string): PropertyDescriptor | undefined {
-  const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, name);
-  return typeof descriptor?.value === 'function' ? descriptor : undefined;
+/** A handler by name, where the class or the class it extends (a prefixed TokenController) defines it. */
+function handlerOf(
+  controller: Type<unknown>,
+  name: string,
+): { owner: object; descriptor: PropertyDescriptor } | undefined {
+  for (let owner: object | null = controller.prototype; owner !== null; owner = Object.getPrototypeOf(owner)) {
+    const descriptor = Object.getOwnPropertyDescriptor(owner, name);
+    if (descriptor !== undefined) return typeof descriptor.value === 'function' ? { owner, descriptor } : undefined;
+  }
+  return undefined;
 }
 
-function pathsOf(descriptor: PropertyDescriptor | undefined): string[] {
-  const path: unknown = descriptor && Reflect.getMetadata(PATH_METADATA, descriptor.value);
+function pathsOf(handler: { descriptor: PropertyDescriptor } | undefined): string[] {
+  const path: unknown = handler && Reflect.getMetadata(PATH_METADATA, handler.descriptor.value);
   return [path].flat().filter((item): item is string => typeof item === 'string');
 }
 
-function documentTokenController(swagger: SwaggerDecorators, controller: Type<unknown>, settings: JwtAuthSettings) {
-  const docs = tokenEndpointDocs(settings);
-  const hidden: string[] = [...REFUSED_METHOD_HANDLERS];
+function documentTokenController(
+  swagger: SwaggerDecorators,
+  controller: Type<TokenController>,
+  settings: JwtAuthSettings,
+) {
+  const docs: Partial<Record<string, OperationDoc>> = tokenEndpointDocs(settings);
+  const hidden: (TokenHandler | (typeof REFUSED_METHOD_HANDLERS)[number])[] = [...REFUSED_METHOD_HANDLERS];
   // verifyOnly: login and refresh answer 404, so they are no operations of this app.
   if (settings.verifyOnly) hidden.push('obtain', 'refresh');
   // The 405 handlers are no operations: their answer is a response of the POST on each path.
   const refusedPaths = new Set(REFUSED_METHOD_HANDLERS.flatMap((name) => pathsOf(handlerOf(controller, name))));
   const methodNotAllowed = methodNotAllowedResponse(settings);
   for (const [name, doc] of Object.entries(docs)) {
-    if (!pathsOf(handlerOf(controller, name)).some((path) => refusedPaths.has(path))) continue;
+    if (doc === undefined || !pathsOf(handlerOf(controller, name)).some((path) => refusedPaths.has(path))) continue;
     doc.responses[HttpStatus.METHOD_NOT_ALLOWED] = methodNotAllowed;
   }
   for (const name of hidden) delete docs[name];
@@ -97,20 +107,20 @@ function documentTokenController(swagger: SwaggerDecorators, controller: Type<un
 function documentController(
   swagger: SwaggerDecorators,
   controller: Type<unknown>,
-  docs: Record<string, OperationDoc>,
+  docs: Partial<Record<string, OperationDoc>>,
   hidden: readonly string[] = [],
 ): void {
   if (documented.has(controller)) return;
   documented.add(controller);
-  const prototype: object = controller.prototype;
   swagger.ApiTags(JWT_AUTH_OPENAPI_TAG)(controller);
   for (const name of hidden) {
-    const descriptor = handlerOf(controller, name);
-    if (descriptor) swagger.ApiExcludeEndpoint()(prototype, name, descriptor);
+    const handler = handlerOf(controller, name);
+    if (handler) swagger.ApiExcludeEndpoint()(handler.owner, name, handler.descriptor);
   }
   for (const [name, doc] of Object.entries(docs)) {
-    const descriptor = handlerOf(controller, name);
-    if (!descriptor) continue; // a handler this version of the controller does not have
+    const handler = handlerOf(controller, name);
+    if (!handler || !doc) continue;
+    const { owner: prototype, descriptor } = handler;
     const { summary, description, security, requestBody, responses } = doc;
     swagger.ApiOperation({ summary, description, security })(prototype, name, descriptor);
     if (requestBody) {

@@ -1,17 +1,20 @@
 import { HttpStatus } from '@nestjs/common';
-import { CSRF_MESSAGES } from '../auth/csrf.js';
-import { NOT_PROVIDED } from '../auth/jwt-auth.guard.js';
-import { throttledMessage } from '../auth/login-throttle.js';
-import { FIELD_BLANK, FIELD_REQUIRED } from '../http/drf-fields.js';
-import { NON_FIELD_ERRORS } from '../http/error-responses.js';
-import { BODY_TOO_LARGE_MESSAGE, INVALID_CREDENTIALS } from '../http/token.controller.js';
-import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { RevocationUnavailableError } from '../common/errors.js';
 import {
+  BODY_TOO_LARGE_MESSAGE,
+  CSRF_MESSAGES,
   ENDPOINT_MESSAGES,
+  FIELD_BLANK,
+  FIELD_REQUIRED,
   GUARD_MESSAGES,
-  RevocationUnavailableError,
+  INVALID_CREDENTIALS,
+  NOT_PROVIDED,
   type TokenRejection,
-} from '../tokens/token-error.js';
+  throttledMessage,
+} from '../common/messages.js';
+import { NON_FIELD_ERRORS } from '../common/refusal.js';
+import type { TokenHandler } from '../http/token.controller.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { detailResponse, validationResponse } from './error-bodies.js';
 import type { HeaderObject, ResponseObject, SchemaObject, SecurityRequirementObject } from './openapi-objects.js';
 import { JWT_AUTH_SECURITY_SCHEME } from './security-scheme.js';
@@ -27,9 +30,6 @@ export interface OperationDoc {
   responses: Record<number, ResponseObject>;
   security: SecurityRequirementObject[];
 }
-
-/** The handlers that answer 405 for the other methods: not operations of their own (see `methodNotAllowedResponse`). */
-export const REFUSED_METHOD_HANDLERS = ['get', 'put', 'patch', 'delete'] as const;
 
 /** Open to anyone: the Authorization header is ignored on these endpoints. */
 const PUBLIC: SecurityRequirementObject[] = [];
@@ -62,11 +62,8 @@ const VERIFY_REASONS: TokenRejection[] = [
 ];
 const REFRESH_REASONS: TokenRejection[] = [...VERIFY_REASONS, 'refresh_required', 'refresh_expired'];
 
-/**
- * The documents of the token controller's handlers, by handler name. Every name is looked up on
- * the controller and skipped when absent, so endpoints can be added to it independently.
- */
-export function tokenEndpointDocs(settings: JwtAuthSettings): Record<string, OperationDoc> {
+/** The documents of the token controller's handlers, by handler name (checked against TokenController). */
+export function tokenEndpointDocs(settings: JwtAuthSettings): Partial<Record<TokenHandler, OperationDoc>> {
   const format = settings.errorFormat;
   const nonField = (summary: string, message: string) => ({ summary, errors: { [NON_FIELD_ERRORS]: [message] } });
   const tokenResponse: ResponseObject = {

@@ -1,126 +1,18 @@
 import type { ModuleMetadata } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { Duration } from '../common/duration.js';
+import type { AnyRequest, ErrorFormat, JwtAlgorithm, JwtPayload } from '../common/jwt.js';
+import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
+import type { KeyOptions } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
-import type { Duration } from './duration.js';
-
-export const SUPPORTED_ALGORITHMS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
-
-export type JwtAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
-
-/** The claims of a token. Standard claims are typed; handlers may add any other. */
-export interface JwtPayload {
-  user_id?: string | number;
-  username?: unknown;
-  email?: string;
-  exp?: number;
-  iat?: number;
-  orig_iat?: number;
-  jti?: string;
-  aud?: string | string[];
-  iss?: string;
-  [claim: string]: unknown;
-}
-
-/** The request as the HTTP adapter gives it (Express `Request` or Fastify `FastifyRequest`). */
-export type AnyRequest = object;
-
-/** `'drf'`: djangorestframework's bodies (`{"detail": ...}`); `'nest'`: `{"statusCode", "message", "error"}`. */
-export type ErrorFormat = 'nest' | 'drf';
-
-/**
- * A key: PEM text, the path of a PEM file (read once at start-up), a Buffer, a JWK object or a
- * KeyObject. `secretKey` takes a string (the secret itself, never a path), a Buffer, a JWK of
- * `kty` "oct" or a secret KeyObject.
- */
-export type KeyInput = string | Buffer | KeyObject | JsonWebKey;
-
-/**
- * Limits on login attempts at `/api-token-auth/` (see the README, "Brute-force limits").
- * Every attempt that names a username and a password counts, successful or not, before the
- * user is looked up, so unknown usernames are limited exactly as known ones.
- */
-export interface LoginThrottleOptions {
-  /** Attempts per username in each window (default 10); usernames count trimmed, NFKC-normalised, lower-cased. */
-  limit?: number;
-  /** The window (default 60 seconds); a blocked username or address waits this long. */
-  ttl?: Duration;
-  /** Attempts per client address in each window, whatever the usernames (default 100); false: no such limit. */
-  perAddressLimit?: number | false;
-  /**
-   * Where the counts are kept (default: an in-memory `ThrottlerStorageService` per app). Apps on
-   * several instances share one (Redis-backed, for instance); the module never clears it.
-   */
-  storage?: ThrottlerStorage;
-}
-
-/**
- * The token cookie (JWT_AUTH_COOKIE). The cookie is always HttpOnly; its Max-Age is the
- * token's remaining lifetime unless `maxAge` is given.
- */
-export interface AuthCookieOptions {
-  name: string;
-  /** Default true: the cookie is only sent over HTTPS (browsers treat http://localhost as secure). */
-  secure?: boolean;
-  /** Default `'lax'`. `'none'` needs `secure`. */
-  sameSite?: 'lax' | 'strict' | 'none';
-  /** Default `'/'`. */
-  path?: string;
-  /** Default: none (the cookie goes to this host only). */
-  domain?: string;
-  /** Default: the token's remaining lifetime. */
-  maxAge?: Duration;
-}
-
-/**
- * The CSRF defence of cookie mode (double submit): the module sets a readable cookie with a
- * random value, and every unsafe request (POST, PUT, PATCH, DELETE) authenticated by the token
- * cookie must send the same value in a header. Django's names by default.
- */
-export interface CsrfOptions {
-  /** Default `'csrftoken'`. */
-  cookieName?: string;
-  /** Default `'X-CSRFToken'`. */
-  headerName?: string;
-}
+import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 
 /**
  * Everything nest-rest-jwt can be told, each named after the djangorestframework-jwt setting
  * it replaces (see the README's options table). Only a key is required.
  */
-export interface JwtAuthModuleOptions<TUser extends object = object> {
-  /** JWT_SECRET_KEY: the HMAC secret (at least 32 bytes for HS256, 48 for HS384, 64 for HS512); a JWK must be "oct". */
-  secretKey?: KeyInput;
-  /** JWT_PRIVATE_KEY: PEM text, a PEM file's path, a JWK or a KeyObject, for RS*, PS*, ES* and EdDSA (Ed25519). */
-  privateKey?: KeyInput;
-  /** JWT_PUBLIC_KEY: as `privateKey`; derived from `privateKey` when left out. */
-  publicKey?: KeyInput;
-  /**
-   * Not in the reference: the `kid` of the signing key. New tokens carry it in their header,
-   * and a token that names a `kid` is verified with that key only.
-   */
-  keyId?: string;
-  /**
-   * Not in the reference: keys that still verify tokens naming their `kid` (a retired signing
-   * key during a rotation, or another issuer's), each with its own algorithm (default:
-   * `algorithm`). Public keys or HMAC secrets, in any of the key input forms.
-   */
-  verifyKeys?: readonly { kid: string; key: KeyInput; algorithm?: JwtAlgorithm }[];
+export interface JwtAuthModuleOptions<TUser extends object = object> extends KeyOptions {
   /**
    * Not in the reference: verify tokens issued elsewhere, with no signing key. The keys come
    * from `jwksUrl` (fetched and cached) and/or `verifyKeys`; a token must name one by `kid`

@@ -1,24 +1,14 @@
 import type { createRemoteJWKSet } from 'jose';
-import {
-  constants,
-  createHmac,
-  KeyObject,
-  timingSafeEqual,
-  verify as verifySignature,
-  type webcrypto,
-} from 'node:crypto';
-import { type JwtAlgorithm, type JwtPayload, SUPPORTED_ALGORITHMS } from '../settings/jwt-auth-options.interface.js';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { isFiniteNumber } from '../common/claims.js';
+import { nowSeconds } from '../common/clock.js';
+import { TokenRejectedError } from '../common/errors.js';
+import { isSupportedAlgorithm, type JwtAlgorithm, type JwtPayload } from '../common/jwt.js';
+import { isHmac, type SignatureCheck, signatureCheck } from '../keys/algorithms.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
-import { nowSeconds } from './clock.js';
 import { hasDuplicateKeys } from './duplicate-keys.js';
-import { TokenRejectedError } from './token-error.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const HASHES = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
-const ED25519_SIGNATURE_BYTES = 64;
-
-/** Checks a signature over `header.payload`; built once per key. */
-type SignatureCheck = (signingInput: string, signature: Buffer) => boolean;
 
 /** jose's RemoteJWKSet, and what it resolves to (a CryptoKey on Node). */
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -106,9 +96,7 @@ export class TokenVerifier {
     if (header === undefined || typeof kid !== 'string' || this.byKeyId.has(kid)) return this.verify(token, now);
     const alg = header.alg;
     // Only asymmetric algorithms come from a JWKS: never an HMAC check with a published key.
-    if (typeof alg !== 'string' || alg.startsWith('HS') || !(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw new TokenRejectedError('invalid');
-    }
+    if (!isSupportedAlgorithm(alg) || isHmac(alg)) throw new TokenRejectedError('invalid');
     // Outside the try: jose failing to load is the server's error, not the token's.
     const keySet = await this.remote();
     let key: RemoteKey;
@@ -120,7 +108,7 @@ export class TokenVerifier {
     }
     let check = this.remoteChecks.get(key);
     if (check === undefined) {
-      check = { algorithm: alg as JwtAlgorithm, check: signatureCheck(alg as JwtAlgorithm, toKeyObject(key)) };
+      check = { algorithm: alg, check: signatureCheck(alg, toKeyObject(key)) };
       this.remoteChecks.set(key, check);
     }
     const payload = this.verifyUncached(token, now, check);
@@ -249,52 +237,6 @@ function toKeyObject(key: RemoteKey): KeyObject {
   return key instanceof KeyObject ? key : KeyObject.from(key as unknown as webcrypto.CryptoKey);
 }
 
-function signatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
-  const check = rawSignatureCheck(algorithm, key);
-  return (input, signature) => {
-    try {
-      return check(input, signature);
-    } catch {
-      // A signature of the wrong size or encoding for the key: a bad signature, not a server error.
-      return false;
-    }
-  };
-}
-
-function rawSignatureCheck(algorithm: JwtAlgorithm, key: KeyObject): SignatureCheck {
-  const hash = HASHES[algorithm.slice(2) as keyof typeof HASHES];
-  // OpenSSL takes an RSA-PSS signature with its leading zero byte dropped: only the modulus's
-  // length is allowed, so that no token has a second, shorter spelling.
-  const rsaBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-  switch (algorithm.slice(0, 2)) {
-    case 'HS':
-      return (input, signature) => {
-        const expected = createHmac(hash, key).update(input).digest();
-        return expected.length === signature.length && timingSafeEqual(expected, signature);
-      };
-    case 'RS':
-      return (input, signature) =>
-        signature.length === rsaBytes && verifySignature(hash, Buffer.from(input), key, signature);
-    case 'PS':
-      return (input, signature) =>
-        signature.length === rsaBytes &&
-        verifySignature(
-          hash,
-          Buffer.from(input),
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
-          signature,
-        );
-    case 'Ed':
-      // EdDSA (Ed25519): no digest is named, the algorithm hashes internally (RFC 8037).
-      return (input, signature) =>
-        signature.length === ED25519_SIGNATURE_BYTES && verifySignature(null, Buffer.from(input), key, signature);
-    default:
-      // ES*: JWS signatures are r||s (IEEE P1363), not DER.
-      return (input, signature) =>
-        verifySignature(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, signature);
-  }
-}
-
 /** A base64url segment as a JSON object, or undefined (not JSON, not an object, duplicate keys). */
 function parseJsonObject(segment: string): Record<string, unknown> | undefined {
   const text = Buffer.from(segment, 'base64url').toString('utf8');
@@ -314,8 +256,4 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
     if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
   }
   return Object.freeze(value);
-}
-
-export function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -1,4 +1,4 @@
-import type { JwtPayload } from '../settings/jwt-auth-options.interface.js';
+import type { JwtPayload } from '../common/jwt.js';
 
 /**
  * The user JwtAuthGuard hands out with `stateless: true` (simplejwt's TokenUser): what the

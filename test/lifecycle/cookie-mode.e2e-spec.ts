@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
-import { JwtAuthConfigError, JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
+import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
+import { JwtAuthConfigError } from '../../lib/common/errors.js';
 import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal } from '../support/refusals.js';
 

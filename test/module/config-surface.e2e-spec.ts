@@ -10,14 +10,8 @@ import {
 } from '@nestjs/common';
 import passport from 'passport';
 import request from 'supertest';
-import {
-  CurrentUser,
-  JwtAuthGuard,
-  JwtAuthModule,
-  type JwtAuthModuleOptions,
-  JwtAuthService,
-  Public,
-} from '../../lib/index.js';
+import { CurrentUser, JwtAuthGuard, JwtAuthModule, type JwtAuthModuleOptions, Public } from '../../lib/index.js';
+import { JwtAuthService } from '../../lib/flows/jwt-auth.service.js';
 import { ADAPTERS, ProtectedController, SECRET, startApp, type TestApp, useApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import { expectRefusal } from '../support/refusals.js';

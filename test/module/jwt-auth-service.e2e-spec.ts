@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { JwtAuthModule, JwtAuthService, TokenRejectedError, type TokenRejection } from '../../lib/index.js';
+import { JwtAuthModule } from '../../lib/index.js';
+import { JwtAuthService } from '../../lib/flows/jwt-auth.service.js';
+import { TokenRejectedError, type TokenRejection } from '../../lib/common/errors.js';
 import { ADAPTERS, SECRET, useApp, UsersModule } from '../support/apps.js';
 import type { TestUser } from '../support/users.js';
 import { adminClaims, now, payloadOf, signHs } from '../support/tokens.js';
@@ -130,28 +132,28 @@ describe.each(ADAPTERS)('JwtAuthService from code (%s)', (adapter) => {
     });
   });
 
-  describe('decode', () => {
-    it('returns the verified payload without looking up the user', () => {
-      const payload = service.decode(signHs(adminClaims({ username: 'nobody' })));
+  describe('verifyPayload', () => {
+    it('returns the verified payload without looking up the user', async () => {
+      const payload = await service.verifyPayload(signHs(adminClaims({ username: 'nobody' })));
       expect(payload.username).toBe('nobody');
     });
 
     it('garbage: reason "decode"', async () => {
-      await expectRejected(() => service.decode('not-a-token'), 'decode', 'Error decoding signature.');
+      await expectRejected(() => service.verifyPayload('not-a-token'), 'decode', 'Error decoding signature.');
     });
 
     it('alg none: reason "invalid"', async () => {
       const token = signHs(adminClaims(), { header: { alg: 'none' } }).replace(/[^.]+$/, '');
-      await expectRejected(() => service.decode(token), 'invalid', 'Invalid token.');
+      await expectRejected(() => service.verifyPayload(token), 'invalid', 'Invalid token.');
     });
 
     it('no exp: reason "invalid"', async () => {
-      await expectRejected(() => service.decode(signHs({ username: 'admin' })), 'invalid', 'Invalid token.');
+      await expectRejected(() => service.verifyPayload(signHs({ username: 'admin' })), 'invalid', 'Invalid token.');
     });
 
     it('expired: reason "expired"', async () => {
       await expectRejected(
-        () => service.decode(signHs(adminClaims({ exp: now() - 10 }))),
+        () => service.verifyPayload(signHs(adminClaims({ exp: now() - 10 }))),
         'expired',
         'Signature has expired.',
       );

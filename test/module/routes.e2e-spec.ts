@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
+import { JwtAuthModule } from '../../lib/index.js';
+import { JwtAuthService } from '../../lib/flows/jwt-auth.service.js';
 import { ADAPTERS, SECRET, type TestApp, useApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import { expectRefusal } from '../support/refusals.js';

@@ -1,0 +1,29 @@
+import { ENDPOINT_MESSAGES, REVOCATION_UNAVAILABLE, type TokenRejection } from './messages.js';
+
+export type { TokenRejection } from './messages.js';
+
+/** A start-up error in the module's options; the message names the option. */
+export class JwtAuthConfigError extends Error {
+  constructor(option: string, problem: string) {
+    super(`nest-rest-jwt: option "${option}" ${problem}`);
+    this.name = 'JwtAuthConfigError';
+  }
+}
+
+/** Thrown by JwtAuthService when a token is refused; `message` is the endpoints' text. */
+export class TokenRejectedError extends Error {
+  constructor(readonly reason: TokenRejection) {
+    super(ENDPOINT_MESSAGES[reason]);
+    this.name = 'TokenRejectedError';
+  }
+}
+
+/** The revocation store could not answer: the request is refused (fail closed), never let through. */
+export class RevocationUnavailableError extends Error {
+  static readonly MESSAGE = REVOCATION_UNAVAILABLE;
+
+  constructor(cause: unknown) {
+    super(REVOCATION_UNAVAILABLE, { cause });
+    this.name = 'RevocationUnavailableError';
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { TokenRejectedError } from '../common/errors.js';
+import type { JwtPayload } from '../common/jwt.js';
+import { UserLookupService } from '../users/user-lookup.service.js';
+import { TokenAuthentication } from './token-authentication.js';
+import { TokenRevocation } from './token-revocation.js';
+
+/** Logout (`/api-token-revoke/`) and log out everywhere (`/api-token-revoke-all/`). */
+@Injectable()
+export class LogoutFlow<TUser extends object = object> {
+  constructor(
+    private readonly authentication: TokenAuthentication<TUser>,
+    private readonly revocation: TokenRevocation,
+    private readonly users: UserLookupService<TUser>,
+  ) {}
+
+  /**
+   * The token is refused from now on, and under rotation its whole chain. Resolves to the
+   * claims it revoked, or undefined when there was nothing to do (the token had expired, or was
+   * already revoked). A token that is not valid (bad signature...) is refused with its reason.
+   */
+  async revokeToken(token: string): Promise<Readonly<JwtPayload> | undefined> {
+    let payload: Readonly<JwtPayload>;
+    try {
+      ({ payload } = await this.authentication.verify(token));
+    } catch (error) {
+      if (error instanceof TokenRejectedError && error.reason === 'expired') return undefined;
+      throw error;
+    }
+    this.authentication.usernameIn(payload);
+    return (await this.revocation.revoke(payload)) ? payload : undefined;
+  }
+
+  /**
+   * Every token of this user issued until now is refused, without listing them (call it when
+   * the password changes). Resolves when tokens issued from then on pass.
+   */
+  async revokeAllForUser(user: TUser): Promise<void> {
+    const username = this.users.getUsername(user);
+    if (typeof username !== 'string' || username === '') {
+      throw new TypeError('nest-rest-jwt: revokeAllForUser: the user has no username');
+    }
+    await this.revocation.revokeSubject(username);
+  }
+}

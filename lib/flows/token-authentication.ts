@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenRejectedError } from '../common/errors.js';
+import type { JwtPayload } from '../common/jwt.js';
+import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import { TokenIssuer } from '../tokens/token-issuer.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
+import { TokenUser } from '../users/token-user.js';
+import { UserCache } from '../users/user-cache.js';
+import { UserLookupService } from '../users/user-lookup.service.js';
+import { TokenRevocation } from './token-revocation.js';
+
+/** A verified token, and with `getUserSecretKey` the user looked up for its key. */
+export interface VerifiedToken<TUser extends object> {
+  payload: Readonly<JwtPayload>;
+  keyOwner?: TUser;
+}
+
+/**
+ * From a token to its user, in upstream's order: signature and claims, revocation, then the
+ * user it names (`_check_user`). The guards, the verify and refresh endpoints and logout all
+ * start here. Refusals are TokenRejectedError; a store outage is RevocationUnavailableError.
+ */
+@Injectable()
+export class TokenAuthentication<TUser extends object = object> {
+  private readonly userCache?: UserCache<TUser>;
+  private readonly verifiesAtOnce: boolean;
+
+  constructor(
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    private readonly verifier: TokenVerifier,
+    private readonly issuer: TokenIssuer<TUser>,
+    private readonly users: UserLookupService<TUser>,
+    private readonly revocation: TokenRevocation,
+  ) {
+    if (settings.userCacheTtl > 0) this.userCache = new UserCache(settings.userCacheTtl);
+    this.verifiesAtOnce = settings.remoteJwks === undefined && settings.getUserSecretKey === undefined;
+  }
+
+  /**
+   * Verifies a token. With `getUserSecretKey`, the user its payload names is looked up first, for
+   * the key, and returned; an unknown user is a bad signature (no key), so nothing is revealed.
+   */
+  async verify(token: string): Promise<VerifiedToken<TUser>> {
+    if (this.settings.getUserSecretKey === undefined) return { payload: await this.verifier.verifyAsync(token) };
+    let keyOwner: TUser | undefined;
+    const payload = await this.verifier.verifyWithKeyOf(token, async (claims) => {
+      keyOwner = (await this.users.findByUsername(this.usernameIn(claims))) ?? undefined;
+      if (keyOwner === undefined) throw new TokenRejectedError('decode');
+      return this.issuer.userSecret(keyOwner);
+    });
+    return { payload, keyOwner };
+  }
+
+  /**
+   * What JwtAuthGuard does with a token: verify it, then the user it names, through the user
+   * cache (`userCacheTtl`) or, with `stateless`, a TokenUser built from the claims alone.
+   */
+  async authenticate(token: string): Promise<TUser | TokenUser> {
+    // Without a JWKS or per-user keys, verifying needs no wait: no tick spent on it.
+    const { payload, keyOwner } = this.verifiesAtOnce
+      ? { payload: this.verifier.verify(token), keyOwner: undefined }
+      : await this.verify(token);
+    const username = this.usernameIn(payload);
+    // Never skipped, not even for a token the verifier had cached or a stateless user.
+    const revocation = this.revocation.check(payload, username);
+    if (revocation !== undefined) await revocation;
+    if (keyOwner !== undefined) return this.activeUser(keyOwner);
+    if (this.settings.stateless) return new TokenUser(username, payload);
+    const cached = this.userCache?.get(username);
+    if (cached !== undefined) return cached;
+    const user = await this.userOf({ payload });
+    this.userCache?.set(username, user);
+    return user;
+  }
+
+  /** What `/api-token-verify/` checks: the token, its revocation and its user. */
+  async verifyWithUser(token: string): Promise<{ token: string; user: TUser; payload: Readonly<JwtPayload> }> {
+    const verified = await this.verify(token);
+    await this.revocation.check(verified.payload, this.usernameIn(verified.payload));
+    return { token, user: await this.userOf(verified), payload: verified.payload };
+  }
+
+  /** The active user a verified token names (upstream's `_check_user`). */
+  async userOf({ payload, keyOwner }: VerifiedToken<TUser>): Promise<TUser> {
+    if (keyOwner !== undefined) return this.activeUser(keyOwner);
+    const user = await this.users.findByUsername(this.usernameIn(payload));
+    if (!user) throw new TokenRejectedError('user_not_found');
+    return this.activeUser(user);
+  }
+
+  /** The username a payload names (JWT_PAYLOAD_GET_USERNAME_HANDLER); refused when there is none. */
+  usernameIn(payload: Readonly<JwtPayload>): string {
+    const username = this.settings.getUsernameFromPayload(payload);
+    if (typeof username !== 'string' || username === '') throw new TokenRejectedError('payload');
+    return username;
+  }
+
+  private activeUser(user: TUser): TUser {
+    if (!this.users.isActive(user)) throw new TokenRejectedError('user_inactive');
+    return user;
+  }
+}

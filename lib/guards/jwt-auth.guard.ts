@@ -1,0 +1,113 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { notAuthenticated, type Refusal, refusalOf } from '../common/refusal.js';
+import { TokenAuthentication } from '../flows/token-authentication.js';
+import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
+import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal.js';
+import { logRefusal } from '../refusals/refusal-log.js';
+import { renderSocketRefusal } from '../refusals/socket-refusal.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
+import type { HttpResponseLike } from '../transport/http-adapter.js';
+import { type Credentials, readCredentials } from './credentials.js';
+import { csrfRefusal } from './csrf.js';
+import { type AuthRequest, requestOf, responseOf } from './execution-context.js';
+import { isPublic } from './public.decorator.js';
+import { type HandshakeSocket, type SocketCredentials, socketCredentials } from './socket-credentials.js';
+
+/** What authenticating a request or a socket gives: the user, or the refusal to answer with. */
+export type Authentication = { user: object; refusal?: undefined } | { refusal: Refusal };
+
+/**
+ * Protects routes with `Authorization: <prefix> <token>` (upstream's
+ * JSONWebTokenAuthentication), or the token cookie in cookie mode. Every refusal is a 401 with
+ * the reference's message and a `WWW-Authenticate` header (a CSRF failure is a 403, a store
+ * outage a 503 unless configured as 401). Routes marked `@Public()` pass through. As a global
+ * guard it also authenticates gateway messages, as WsJwtAuthGuard does.
+ *
+ * Built to be subclassed: override `renderRefusal` to answer refusals otherwise (another body,
+ * another status), or `authenticate` to add a check.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  /** The `WWW-Authenticate` value of a 401. */
+  protected readonly challenge: string;
+
+  constructor(
+    @Inject(JWT_AUTH_SETTINGS) protected readonly settings: JwtAuthSettings,
+    protected readonly reflector: Reflector,
+    protected readonly authentication: TokenAuthentication,
+  ) {
+    this.challenge = `${settings.authHeaderPrefix} realm="api"`;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (isPublic(this.reflector, context)) return true;
+    if (context.getType<string>() === 'ws') return this.activateSocket(context);
+    const request = requestOf(context);
+    const result = await this.authenticate(request);
+    if (result.refusal !== undefined) {
+      logRefusal(request, result.refusal.reason);
+      throw await this.renderRefusal(result.refusal, context);
+    }
+    request.user = result.user;
+    return true;
+  }
+
+  /** The user a request authenticates as, or the refusal: credentials, token, user, then CSRF. */
+  async authenticate(request: AuthRequest & { method?: string }): Promise<Authentication> {
+    const credentials = readCredentials(request, this.settings);
+    const result = await this.authenticateCredentials(credentials);
+    // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
+    if (result.refusal === undefined && credentials.kind === 'token') {
+      const csrf = this.csrfRefusal(request, credentials.fromCookie);
+      if (csrf !== undefined) return { refusal: csrf };
+    }
+    return result;
+  }
+
+  /** The 403 for an unsafe request authenticated by the token cookie without the CSRF header. */
+  csrfRefusal(request: AuthRequest & { method?: string }, fromCookie: boolean): Refusal | undefined {
+    if (!fromCookie || this.settings.csrf === undefined) return undefined;
+    return csrfRefusal(request, this.settings.csrf);
+  }
+
+  /**
+   * A refusal as the transport answers it: an HTTP body and headers in the configured format;
+   * in GraphQL, Nest's own exceptions; in gateways, a WsException.
+   */
+  protected async renderRefusal(refusal: Refusal, context: ExecutionContext): Promise<Error> {
+    const transport = context.getType<string>();
+    if (transport === 'ws') return renderSocketRefusal(refusal);
+    const response = responseOf(context) as HttpResponseLike | undefined;
+    if (response === undefined) return renderNestException(refusal);
+    return renderHttpRefusal(refusal, this.settings.errorFormat, response, this.challenge);
+  }
+
+  /**
+   * A gateway message: the token the socket sent with its handshake, checked on every message,
+   * so a token that expires or is revoked stops working mid-connection. The user goes to
+   * `client.data.user`, where `@CurrentUser()` finds it, and never outlives a refusal.
+   */
+  protected async activateSocket(context: ExecutionContext): Promise<boolean> {
+    const client = context.switchToWs().getClient<HandshakeSocket>();
+    const result = await this.authenticateCredentials(socketCredentials(client, this.settings));
+    if (result.refusal !== undefined) {
+      if (client.data) delete client.data.user;
+      throw await this.renderRefusal(result.refusal, context);
+    }
+    if (client.data) client.data.user = result.user;
+    return true;
+  }
+
+  private async authenticateCredentials(credentials: Credentials | SocketCredentials): Promise<Authentication> {
+    if (credentials.kind === 'absent') return { refusal: notAuthenticated() };
+    if (credentials.kind === 'invalid') return { refusal: notAuthenticated(credentials.message, credentials.message) };
+    try {
+      return { user: await this.authentication.authenticate(credentials.token) };
+    } catch (error) {
+      const refusal = refusalOf(error, 'guard', this.settings.revocationUnavailableStatus);
+      if (refusal === undefined) throw error;
+      return { refusal };
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// Internal injection tokens: not exported by any entry point. What they hold (keys above all)
+// is the module's own business.
+
+/** The validated, resolved settings of one JwtAuthModule (they hold the signing KeyObject). */
+export const JWT_AUTH_SETTINGS = Symbol('nest-rest-jwt:settings');
+
+/** The module's own @nestjs/jwt JwtService (the app may have its own). */
+export const JWT_AUTH_JWT_SERVICE = Symbol('nest-rest-jwt:jwt-service');
+
+/** The Passport strategy instance (constructing it registers it with Passport). */
+export const JWT_AUTH_STRATEGY = Symbol('nest-rest-jwt:strategy');
+
+/** The route prefix the token controller is served under. */
+export const JWT_AUTH_ROUTE_PREFIX = Symbol('nest-rest-jwt:route-prefix');
+
+/** The JWKS, built once at start-up. */
+export const JWT_AUTH_JWKS = Symbol('nest-rest-jwt:jwks');
+
+/** The `hooks` callbacks, checked at start-up. */
+export const JWT_AUTH_HOOKS = Symbol('nest-rest-jwt:hooks');
+
+/** The login throttle's settings (false: off). */
+export const JWT_AUTH_LOGIN_THROTTLE = Symbol('nest-rest-jwt:login-throttle');

@@ -1,0 +1,24 @@
+/**
+ * Every setting's default, in one table (djangorestframework-jwt's `api_settings.DEFAULTS`,
+ * simplejwt's `DEFAULTS`). Durations are in seconds.
+ */
+export const DEFAULTS = {
+  algorithm: 'HS256',
+  verifyOnly: false,
+  jwksCooldown: 30,
+  verifyExpiration: true,
+  requireExpiration: true,
+  leeway: 0,
+  expirationDelta: 300,
+  refreshExpirationDelta: 7 * 24 * 3600,
+  allowRefresh: false,
+  authHeaderPrefix: 'JWT',
+  includeIssuedAt: true,
+  includeTokenId: true,
+  errorFormat: 'nest',
+  strategyName: 'jwt',
+  userCacheTtl: 0,
+  stateless: false,
+  revocationUnavailableStatus: 503,
+  rotateOnRefresh: false,
+} as const;
