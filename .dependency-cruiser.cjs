@@ -5,7 +5,7 @@
 // Spec files are not cruised: they may import what they test from anywhere.
 
 /** Transport code: what turns a request (HTTP, WebSocket, OpenAPI description) into a decision. */
-const TRANSPORT = '^lib/(http|guards|auth|websockets|openapi|transport|refusals)/';
+const TRANSPORT = '^lib/(http|guards|websockets|openapi|transport|refusals)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -23,9 +23,9 @@ module.exports = {
       name: 'core-imports-no-transport',
       severity: 'error',
       comment:
-        'lib/tokens, lib/keys, lib/settings and lib/common are the core: they must not import ' +
-        'transport code (lib/http, guards, auth, websockets, openapi, transport, refusals).',
-      from: { path: '^lib/(tokens|keys|settings|common)/' },
+        'lib/flows, tokens, keys, settings and common are the core: they must not import ' +
+        'transport code (lib/http, guards, websockets, openapi, transport, refusals).',
+      from: { path: '^lib/(flows|tokens|keys|settings|common)/' },
       to: { path: TRANSPORT },
     },
     {

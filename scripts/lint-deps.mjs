@@ -6,6 +6,8 @@
 //     (its folder rules see lib/'s root files as the folder lib/, not each as its own folder).
 //     The folder of lib/auth/csrf.ts is lib/auth/; a file at lib/'s root, such as lib/index.ts,
 //     is its own folder. Each pair is listed with the imports that make it, both ways.
+//  3. The folders are layers: no loop through three folders or more either (a -> b -> c -> a),
+//     so that each folder can be read knowing only the folders below it.
 // Exits 1 when a rule is broken, after listing every violation of both kinds.
 import { cruise } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
@@ -87,4 +89,37 @@ if (pairs.length === 0) {
   console.log();
 }
 
-process.exitCode = errors > 0 || pairs.length > 0 ? 1 : 0;
+// 3. Loops through more folders: a depth-first walk of the folder graph finds one, if any.
+const edges = new Map();
+for (const key of imports.keys()) {
+  const [from, to] = key.split('\0');
+  edges.set(from, [...(edges.get(from) ?? []), to].sort());
+}
+const done = new Set();
+function loopFrom(folder, path) {
+  const at = path.indexOf(folder);
+  if (at !== -1) return [...path.slice(at), folder];
+  if (done.has(folder)) return undefined;
+  for (const next of edges.get(folder) ?? []) {
+    const loop = loopFrom(next, [...path, folder]);
+    if (loop) return loop;
+  }
+  done.add(folder);
+  return undefined;
+}
+let loop;
+for (const folder of [...edges.keys()].sort()) {
+  loop ??= loopFrom(folder, []);
+}
+// A loop of two is a pair, listed above; only longer ones are news here.
+if (loop === undefined || loop.length === 3) {
+  if (pairs.length === 0) console.log(`✔ the folders of ${ROOT}/ are layers: no loop between them`);
+} else {
+  console.log(`✘ the folders of ${ROOT}/ import each other in a loop: ${loop.join(' → ')}`);
+  for (let i = 0; i + 1 < loop.length; i++) {
+    console.log(`      ${imports.get(`${loop[i]}\0${loop[i + 1]}`)[0]}`);
+  }
+  console.log();
+}
+
+process.exitCode = errors > 0 || pairs.length > 0 || (loop !== undefined && loop.length > 3) ? 1 : 0;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { charField, validateCharFields } from '../../lib/http/drf-fields.js';
-import { FIELD_BLANK, FIELD_NOT_STRING, FIELD_NULL, FIELD_NULL_CHARACTERS, FIELD_REQUIRED } from '../../lib/common/messages.js';
+import {
+  FIELD_BLANK,
+  FIELD_NOT_STRING,
+  FIELD_NULL,
+  FIELD_NULL_CHARACTERS,
+  FIELD_REQUIRED,
+} from '../../lib/common/messages.js';
 
 const CREDENTIALS = [
   { name: 'username', trimWhitespace: true },

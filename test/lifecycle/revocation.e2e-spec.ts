@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { JwtAuthModule, MemoryRevocationStore, type RevocationStore, type JwtAuthModuleOptions } from '../../lib/index.js';
+import {
+  JwtAuthModule,
+  MemoryRevocationStore,
+  type RevocationStore,
+  type JwtAuthModuleOptions,
+} from '../../lib/index.js';
 import { JwtAuthService } from '../../lib/flows/jwt-auth.service.js';
 import { ADAPTERS, type LiveTestApp, SECRET, useApp, UsersModule } from '../support/apps.js';
 import { expectRefusal, unauthorizedBody } from '../support/refusals.js';

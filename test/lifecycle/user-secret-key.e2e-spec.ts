@@ -76,7 +76,7 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
     expectRefusal(await guarded(t, token), 'User account is disabled.', 'drf');
   });
 
-  it('JwtAuthService.verifyPayload verifies with the user\'s key', async () => {
+  it("JwtAuthService.verifyPayload verifies with the user's key", async () => {
     secrets.delete('admin');
     const token = await obtainToken(t.server);
     const service = t.app.get(JwtAuthService);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
-import { JwtAuthModule, type JwtAuthModuleOptions, MemoryRevocationStore, type RevocationStore } from '../../lib/index.js';
+import {
+  JwtAuthModule,
+  type JwtAuthModuleOptions,
+  MemoryRevocationStore,
+  type RevocationStore,
+} from '../../lib/index.js';
 import { JwtAuthConfigError } from '../../lib/common/errors.js';
 import { ADAPTERS, SECRET, startApp, useApp, UsersModule } from '../support/apps.js';
 

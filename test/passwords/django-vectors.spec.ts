@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { DjangoPasswordHasher } from '../../lib/passwords/django-password-hasher.js';
-import { DJANGO_PBKDF2_ITERATIONS, DJANGO_SCRYPT_PARAMS, type DjangoHasherOptions } from '../../lib/passwords/django-hasher-options.js';
+import {
+  DJANGO_PBKDF2_ITERATIONS,
+  DJANGO_SCRYPT_PARAMS,
+  type DjangoHasherOptions,
+} from '../../lib/passwords/django-hasher-options.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords/password-hashing.js';
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { DJANGO_SALT_LENGTH, isUsableSalt, makeSalt, SALT_CHARACTERS, saltIsTooShort } from '../../lib/passwords/salt.js';
+import {
+  DJANGO_SALT_LENGTH,
+  isUsableSalt,
+  makeSalt,
+  SALT_CHARACTERS,
+  saltIsTooShort,
+} from '../../lib/passwords/salt.js';
 
 describe('salts like Django', () => {
   it("uses Django's 62 characters and 22 of them (ceil(128 / log2(62)))", () => {
