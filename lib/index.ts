@@ -79,7 +79,7 @@ export {
   type RedisCommandClient,
   type RedisRevocationStoreOptions,
   type RedisUrlStoreOptions,
-} from './revocation/redis-revocation-store.js';
+} from './redis/redis-revocation-store.js';
 export {
   addJwtAuthSecurity,
   JWT_AUTH_SECURITY_SCHEME,

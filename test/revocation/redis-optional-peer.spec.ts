@@ -46,7 +46,7 @@ describe('ioredis is an optional peer', () => {
         .map((path) => relative(LIB, path));
       expect(eagerly).toEqual([]);
       // The store itself loads it on demand.
-      expect(emitted(join(LIB, 'revocation/redis-revocation-store.ts'), module)).toMatch(new RegExp(lazy.source));
+      expect(emitted(join(LIB, 'redis/redis-revocation-store.ts'), module)).toMatch(new RegExp(lazy.source));
     },
   );
 });
