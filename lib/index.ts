@@ -88,5 +88,5 @@ export {
   type SecurityDocumentBuilder,
 } from './openapi/security-scheme.js';
 export { jwtAuthRequestInterceptor, type SwaggerUiRequest } from './openapi/swagger-ui-prefix.js';
-export { JWT_AUTH_OPENAPI_TAG } from './openapi/openapi-decorations.js';
+export { JWT_AUTH_OPENAPI_TAG } from './openapi/openapi-tag.js';
 export type { SecuritySchemeObject as JwtAuthSecuritySchemeObject } from './openapi/openapi-objects.js';
