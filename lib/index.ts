@@ -43,27 +43,6 @@ export {
   type TokenRevokedEvent,
 } from './events/jwt-auth-events.js';
 export type { JwtAuthHooks } from './events/jwt-auth-hooks.js';
-export { DjangoPasswordHasher } from './passwords/django-password-hasher.js';
-export {
-  hashPassword,
-  verifyAgainstDummyHash,
-  verifyPassword,
-  type HashPasswordOptions,
-  type PasswordVerification,
-} from './passwords/password-hashing.js';
-export {
-  DJANGO_HASH_ALGORITHMS,
-  DJANGO_PBKDF2_ITERATIONS,
-  DJANGO_SCRYPT_PARAMS,
-  PASSWORD_HASH_LIMITS,
-  type DjangoHashAlgorithm,
-  type DjangoHasherOptions,
-  type DjangoHashParams,
-  type ResolvedDjangoHasherOptions,
-  type ScryptParams,
-} from './passwords/django-hasher-options.js';
-export { decodeDjangoHash, type DecodedDjangoHash } from './passwords/django-hash-format.js';
-export { DJANGO_SALT_LENGTH, makeSalt } from './passwords/salt.js';
 export type { Jwks } from './http/jwks.controller.js';
 export type { VerificationKey } from './settings/jwt-auth-settings.js';
 export type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation/revocation-store.js';
@@ -72,21 +51,3 @@ export {
   RevocationStoreFullError,
   type MemoryRevocationStoreOptions,
 } from './revocation/memory-revocation-store.js';
-export {
-  RedisRevocationStore,
-  RevocationStoreTimeoutError,
-  type RedisClientStoreOptions,
-  type RedisCommandClient,
-  type RedisRevocationStoreOptions,
-  type RedisUrlStoreOptions,
-} from './redis/redis-revocation-store.js';
-export {
-  addJwtAuthSecurity,
-  JWT_AUTH_SECURITY_SCHEME,
-  jwtAuthSecurityScheme,
-  type JwtAuthSecurityOptions,
-  type SecurityDocumentBuilder,
-} from './openapi/security-scheme.js';
-export { jwtAuthRequestInterceptor, type SwaggerUiRequest } from './openapi/swagger-ui-prefix.js';
-export { JWT_AUTH_OPENAPI_TAG } from './openapi/openapi-tag.js';
-export type { SecuritySchemeObject as JwtAuthSecuritySchemeObject } from './openapi/openapi-objects.js';

@@ -2,13 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { generateKeyPairSync } from 'node:crypto';
 import request, { type Response } from 'supertest';
-import {
-  type ErrorFormat,
-  JWT_AUTH_OPENAPI_TAG,
-  JwtAuthModule,
-  MemoryRevocationStore,
-  type RevocationStore,
-} from '../../lib/index.js';
+import { type ErrorFormat, JwtAuthModule, MemoryRevocationStore, type RevocationStore } from '../../lib/index.js';
+import { JWT_AUTH_OPENAPI_TAG } from '../../lib/openapi/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import { type DocumentedApp, examplesOf, operation, startDocumentedApp } from './documented-app.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { RedisRevocationStore, type RedisRevocationStoreOptions } from '../../lib/index.js';
+import { RedisRevocationStore, type RedisRevocationStoreOptions } from '../../lib/redis/index.js';
 
 const LIB = join(process.cwd(), 'lib');
 
