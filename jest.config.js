@@ -11,6 +11,10 @@ export default {
     '^@nestjs/throttler$': '<rootDir>/test/support/nestjs-throttler.ts',
     // @fastify/static (CommonJS, for Swagger UI on Fastify) requires an ESM-only package: see the file.
     '^@fastify/static$': '<rootDir>/test/support/fastify-static.ts',
+    // The subpath entry points of package.json "exports", as the package's users import them.
+    '^nest-rest-jwt/django-passwords$': '<rootDir>/lib/passwords/index.ts',
+    '^nest-rest-jwt/openapi$': '<rootDir>/lib/openapi/index.ts',
+    '^nest-rest-jwt/redis$': '<rootDir>/lib/redis/index.ts',
     '^nest-rest-jwt/websockets$': '<rootDir>/lib/websockets/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -25,10 +25,10 @@ import {
   JwtAuthModule,
   type JwtAlgorithm,
   JwtAuthService,
-  RedisRevocationStore,
   type RevocationStore,
   UserLookupService,
 } from '../lib/index.js';
+import { RedisRevocationStore } from '../lib/redis/index.js';
 import { type AdapterName, type CaseName, REDIS_PREFIX, type ServerMessage } from './cases.js';
 
 const [adapterName, caseName] = process.argv.slice(2) as [AdapterName, CaseName];

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
-import { CurrentUser, JWT_AUTH_SECURITY_SCHEME, JwtAuthGuard } from '../lib/index.js';
+import { CurrentUser, JwtAuthGuard } from '../lib/index.js';
+import { JWT_AUTH_SECURITY_SCHEME } from '../lib/openapi/index.js';
 import type { User } from './users/user-store.js';
 
 @Controller()

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type ErrorFormat,
-  type JwtAuthModuleOptions,
-  RedisRevocationStore,
-  SUPPORTED_ALGORITHMS,
-} from '../lib/index.js';
+import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
+import { RedisRevocationStore } from '../lib/redis/index.js';
 import { type EnvReader, readBoolean, readChoice, readString, SampleConfigError } from './env.js';
 
 /** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */

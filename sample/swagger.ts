@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { addJwtAuthSecurity, JWT_AUTH_CONFIG, type JwtAuthConfig, jwtAuthRequestInterceptor } from '../lib/index.js';
+import { JWT_AUTH_CONFIG, type JwtAuthConfig } from '../lib/index.js';
+import { addJwtAuthSecurity, jwtAuthRequestInterceptor } from '../lib/openapi/index.js';
 
 /** Where Swagger UI is served; the document is at `${DOCS_PATH}-json`. */
 export const DOCS_PATH = 'docs';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { childEnv, packLibrary, type PackedLibrary, REPO, run } from './consumers/support.js';
 
@@ -20,6 +20,16 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
 const DOCS = ['README.md', 'CHANGELOG.md', 'LICENSE', 'SECURITY.md'];
+
+/** Each entry point: its folder under lib/ (and dist/*), and the optional peers it may load. */
+const ENTRY_POINTS: Record<string, { base: string; peers: string[] }> = {
+  '.': { base: 'index', peers: [] },
+  './django-passwords': { base: 'passwords/index', peers: [] },
+  './openapi': { base: 'openapi/index', peers: [] },
+  './redis': { base: 'redis/index', peers: [] },
+  './websockets': { base: 'websockets/index', peers: ['@nestjs/websockets'] },
+};
+const ADD_ONS = Object.keys(ENTRY_POINTS).filter((subpath) => subpath !== '.');
 
 /** lib/'s shipped sources: every .ts file but the specs. */
 function librarySources(dir = join(REPO, 'lib')): string[] {
@@ -55,6 +65,44 @@ function importedPackages(): Map<string, string[]> {
   return packages;
 }
 
+/**
+ * The files of lib/ that `file` loads, itself included, following its relative imports and
+ * re-exports (not `import type`, which loads nothing, nor the dynamic imports of optional peers).
+ */
+function loadedFiles(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
+  for (const statement of source.statements) {
+    const isImport = ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly;
+    const isExport = ts.isExportDeclaration(statement) && !statement.isTypeOnly;
+    const specifier = (isImport || isExport) && statement.moduleSpecifier;
+    if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
+    loadedFiles(join(dirname(file), specifier.text.replace(/\.js$/, '.ts')), seen);
+  }
+  return seen;
+}
+
+const libFile = (base: string) => join(REPO, 'lib', `${base}.ts`);
+
+describe('the entry points', () => {
+  it('are not loaded by the main entry point', () => {
+    const loaded = loadedFiles(libFile('index'));
+    expect(loaded.size).toBeGreaterThan(20); // the walk itself works
+    const addOns = ADD_ONS.map((subpath) => libFile(ENTRY_POINTS[subpath].base));
+    expect(addOns.filter((file) => loaded.has(file)).map((file) => relative(REPO, file))).toEqual([]);
+  });
+
+  it.each(['./django-passwords', './openapi', './redis'])(
+    '%s loads none of the module, its guards or its controllers',
+    (subpath) => {
+      const loaded = [...loadedFiles(libFile(ENTRY_POINTS[subpath].base))].map((file) => relative(REPO, file));
+      const core = loaded.filter((file) => /^lib\/(jwt-auth\.|auth\/|http\/|tokens\/|settings\/)/.test(file));
+      expect({ subpath, core }).toEqual({ subpath, core: [] });
+    },
+  );
+});
+
 describe('package.json', () => {
   it('declares every package lib/ imports, in dependencies or peerDependencies', () => {
     const imported = importedPackages();
@@ -83,10 +131,9 @@ describe('package.json', () => {
   });
 
   it('has conditional exports: types, import and require for each entry point, and ./package.json', () => {
-    expect(Object.keys(manifest.exports)).toEqual(['.', './websockets', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual([...Object.keys(ENTRY_POINTS), './package.json']);
     expect(manifest.exports['./package.json']).toBe('./package.json');
-    for (const subpath of ['.', './websockets']) {
-      const base = subpath === '.' ? 'index' : `${subpath.slice(2)}/index`;
+    for (const [subpath, { base }] of Object.entries(ENTRY_POINTS)) {
       expect({ subpath, target: manifest.exports[subpath] }).toEqual({
         subpath,
         target: {
@@ -99,7 +146,11 @@ describe('package.json', () => {
     expect(manifest.main).toBe('./dist/cjs/index.js');
     expect(manifest.types).toBe('./dist/cjs/index.d.ts');
     // TypeScript's old "node10" resolution reads no exports: typesVersions maps the subpaths.
-    expect(manifest.typesVersions).toEqual({ '*': { websockets: ['./dist/cjs/websockets/index.d.ts'] } });
+    expect(manifest.typesVersions).toEqual({
+      '*': Object.fromEntries(
+        ADD_ONS.map((subpath) => [subpath.slice(2), [`./dist/cjs/${ENTRY_POINTS[subpath].base}.d.ts`]]),
+      ),
+    });
   });
 
   it('ships only dist and the docs, built by prepack', () => {
@@ -118,6 +169,7 @@ describe('the packed tarball', () => {
     work = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-manifest-'));
     startedAt = Date.now();
     packed = await packLibrary(work);
+    await run('tar', ['-xzf', packed.tarball, '-C', work]);
   }, 5 * 60_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -161,28 +213,39 @@ describe('the packed tarball', () => {
     expect(packed.files).toContain('dist/cjs/package.json');
   });
 
-  it('loads its main entry point without the optional peers', async () => {
-    const optional = Object.entries(manifest.peerDependenciesMeta ?? {})
-      .filter(([, meta]) => meta.optional === true)
-      .map(([name]) => name);
-    // The tarball's own files (the build in dist/ may be redone by another test meanwhile),
-    // with this repository's node_modules for the other packages.
-    await run('tar', ['-xzf', packed.tarball, '-C', work]);
-    // Node's CommonJS resolver refuses the optional peers, as if they were not installed.
-    const script = `
-      const Module = require('node:module');
-      const optional = new Set(${JSON.stringify(optional)});
-      const resolve = Module._resolveFilename;
-      Module._resolveFilename = function (request, ...rest) {
-        const name = request.split('/').slice(0, request.startsWith('@') ? 2 : 1).join('/');
-        if (optional.has(name)) throw new Error('the main entry point loaded the optional peer ' + request);
-        return resolve.call(this, request, ...rest);
-      };
-      const library = require(${JSON.stringify(join(work, 'package/dist/cjs/index.js'))});
-      console.log(Object.keys(library).length);
-    `;
-    const env = childEnv({ NODE_PATH: join(REPO, 'node_modules') });
-    const { stdout } = await run(process.execPath, ['-e', script], { cwd: work, env });
-    expect(Number(stdout.trim())).toBeGreaterThan(10);
-  });
+  it.each(Object.keys(ENTRY_POINTS))(
+    'loads entry point %s without the optional peers it does not need, nor the other entry points',
+    async (subpath) => {
+      const { base, peers } = ENTRY_POINTS[subpath];
+      const refused = Object.entries(manifest.peerDependenciesMeta ?? {})
+        .filter(([name, meta]) => meta.optional === true && !peers.includes(name))
+        .map(([name]) => name);
+      expect(refused).toEqual(expect.arrayContaining(['ioredis', '@nestjs/swagger']));
+      // The tarball's own files (the build in dist/ may be redone by another test meanwhile),
+      // with this repository's node_modules for the other packages.
+      const dist = join(work, 'package/dist/cjs');
+      const others = Object.values(ENTRY_POINTS)
+        .filter((entry) => entry.base !== base)
+        .map((entry) => join(dist, `${entry.base}.js`));
+      // Node's CommonJS resolver refuses the optional peers, as if they were not installed.
+      const script = `
+        const Module = require('node:module');
+        const refused = new Set(${JSON.stringify(refused)});
+        const resolve = Module._resolveFilename;
+        Module._resolveFilename = function (request, ...rest) {
+          const name = request.split('/').slice(0, request.startsWith('@') ? 2 : 1).join('/');
+          if (refused.has(name)) throw new Error('the entry point loaded the optional peer ' + request);
+          return resolve.call(this, request, ...rest);
+        };
+        const library = require(${JSON.stringify(join(dist, `${base}.js`))});
+        const others = ${JSON.stringify(others)}.filter((file) => file in require.cache);
+        console.log(JSON.stringify({ names: Object.keys(library).length, others }));
+      `;
+      const env = childEnv({ NODE_PATH: join(REPO, 'node_modules') });
+      const { stdout } = await run(process.execPath, ['-e', script], { cwd: work, env });
+      const { names, others: loaded } = JSON.parse(stdout) as { names: number; others: string[] };
+      expect(names).toBeGreaterThan(subpath === '.' ? 10 : 0);
+      expect(loaded).toEqual([]);
+    },
+  );
 });

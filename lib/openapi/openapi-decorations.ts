@@ -5,6 +5,7 @@ import { REFUSED_METHOD_HANDLERS, type TokenController, type TokenHandler } from
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JWKS_DOC } from './jwks-endpoint.js';
+import { JWT_AUTH_OPENAPI_TAG } from './openapi-tag.js';
 import {
   methodNotAllowedResponse,
   type OperationDoc,
@@ -14,9 +15,6 @@ import {
 
 /** Internal token: whether @nestjs/swagger was there to document the module's controllers. */
 export const JWT_AUTH_OPENAPI = Symbol('nest-rest-jwt:openapi');
-
-/** The tag the module's operations are grouped under. */
-export const JWT_AUTH_OPENAPI_TAG = 'JWT authentication';
 
 /** The decorators used here, typed structurally (the same in @nestjs/swagger 11 and 12). */
 interface SwaggerDecorators {

@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UserLookupService } from '../../lib/index.js';
-import { DEFAULT_PARAMS, verifyPassword } from './passwords.js';
+import { passwordHasher } from './passwords.js';
 import { type User, UserStore } from './user-store.js';
-
-/**
- * A well-formed hash with the parameters new hashes get (16-byte salt, 64-byte hash, all zero
- * bytes) that no password matches: logins for unknown usernames are checked against it.
- */
-const DUMMY_HASH = [
-  'scrypt',
-  ...[DEFAULT_PARAMS.N, DEFAULT_PARAMS.r, DEFAULT_PARAMS.p].map(String),
-  Buffer.alloc(16).toString('base64'),
-  Buffer.alloc(64).toString('base64'),
-].join('$');
 
 /** What nest-rest-jwt asks about users, answered from the SQLite store. */
 @Injectable()
@@ -26,12 +15,12 @@ export class SqliteUserLookup extends UserLookupService<User> {
     return this.store.find(username);
   }
 
-  verifyPassword(user: User, password: string): Promise<boolean> {
-    return verifyPassword(password, user.passwordHash);
+  async verifyPassword(user: User, password: string): Promise<boolean> {
+    return (await passwordHasher.verify(password, user.passwordHash)).valid;
   }
 
   /** An unknown username costs one scrypt verification too, as a wrong password does. */
-  override async verifyDummyPassword(password: string): Promise<void> {
-    await verifyPassword(password, DUMMY_HASH);
+  override verifyDummyPassword(password: string): Promise<void> {
+    return passwordHasher.verifyDummy(password);
   }
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { hashPassword } from './passwords.js';
+import { passwordHasher } from './passwords.js';
 
 /** A user as the app sees it. `passwordHash` stays server-side: never put it in a response. */
 export interface User {
@@ -145,7 +145,7 @@ export class UserStore {
     if (email !== null && !EMAIL_PATTERN.test(email)) {
       throw new UserStoreError(`Invalid email address ${JSON.stringify(email)}.`);
     }
-    const hash = await hashPassword(user.password);
+    const hash = await passwordHasher.hash(user.password);
     return [user.username, hash, email, user.isActive === false ? 0 : 1];
   }
 

@@ -53,7 +53,23 @@ afterAll(() => {
 interface Urls {
   issuer: string;
   verifier: string;
+  /** What the app's src/entry-points.ts got from the subpath entry points. */
+  entries: unknown;
 }
+
+/** The names each entry point gives at run time (its classes, functions and constants). */
+const RUNTIME_NAMES: Record<string, string[]> = {
+  'nest-rest-jwt/django-passwords': ['DJANGO_HASH_ALGORITHMS', 'DjangoPasswordHasher'],
+  'nest-rest-jwt/openapi': [
+    'JWT_AUTH_OPENAPI_TAG',
+    'JWT_AUTH_SECURITY_SCHEME',
+    'addJwtAuthSecurity',
+    'jwtAuthRequestInterceptor',
+    'jwtAuthSecurityScheme',
+  ],
+  'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationStoreTimeoutError'],
+  'nest-rest-jwt/websockets': ['WsJwtAuthGuard'],
+};
 
 /** Starts the compiled app (dist/src/main.js); resolves with the URLs it prints. */
 function startApp(dir: string): Promise<{ child: ChildProcess; urls: Urls }> {
@@ -80,6 +96,7 @@ function startApp(dir: string): Promise<{ child: ChildProcess; urls: Urls }> {
 
 interface EntryReport {
   names: number;
+  exported: string[];
   onlyRequire: string[];
   onlyImport: string[];
   different: string[];
@@ -141,17 +158,28 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
     2 * MINUTES,
   );
 
+  it('uses each subpath entry point, without ioredis and @nestjs/swagger installed', () => {
+    // The app started in the test above; its first line reports what src/entry-points.ts got.
+    expect(app?.urls.entries).toEqual({
+      passwords: { algorithms: ['pbkdf2_sha256', 'pbkdf2_sha1', 'scrypt'], valid: true },
+      openapi: { scheme: 'JWT', added: { JWT: 'apiKey' }, header: 'JWT token' },
+      redis: { lookup: { familyRevoked: false }, fromUrl: expect.stringContaining('needs the ioredis package') },
+      websockets: 'function',
+    });
+  });
+
   // No dual-package hazard: import and require give the very same objects, in either order.
   it.each(['hazard.mjs', 'hazard.cjs'])(
     'gives the same module to import and require, in one process (%s)',
     async (script) => {
       const { stdout } = await run(process.execPath, [script], { cwd: consumer.dir });
       const report = JSON.parse(stdout) as Record<string, EntryReport>;
-      expect(Object.keys(report).sort()).toEqual(['nest-rest-jwt', 'nest-rest-jwt/websockets']);
+      expect(Object.keys(report).sort()).toEqual(['nest-rest-jwt', ...Object.keys(RUNTIME_NAMES)].sort());
       for (const [id, entry] of Object.entries(report)) {
         expect({ id, ...entry, resolved: undefined }).toEqual({
           id,
           names: expect.any(Number),
+          exported: RUNTIME_NAMES[id] ?? expect.any(Array),
           onlyRequire: [],
           onlyImport: [],
           different: [],
@@ -161,6 +189,17 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
       }
       const root = report['nest-rest-jwt'];
       expect(root.names).toBeGreaterThan(10);
+      // The add-ons are only in their own entry points.
+      const addOns = Object.values(RUNTIME_NAMES).flat();
+      expect(root.exported.filter((name) => addOns.includes(name))).toEqual([]);
+      for (const [id, entry] of Object.entries(report)) {
+        if (id === 'nest-rest-jwt') continue;
+        const folder = id === 'nest-rest-jwt/django-passwords' ? 'passwords' : id.slice('nest-rest-jwt/'.length);
+        const resolved = entry.resolved.at(-1) ?? '';
+        expect(resolved).toMatch(
+          new RegExp(`[\\\\/]nest-rest-jwt[\\\\/]dist[\\\\/]cjs[\\\\/]${folder}[\\\\/]index\\.js$`),
+        );
+      }
       // require() gets the CommonJS implementation; import gets the ESM file that re-exports it.
       const [first, second] = root.resolved;
       if (script === 'hazard.mjs') {
@@ -197,7 +236,7 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
           numRuntimeErrorTestSuites: 0,
           log: '',
         });
-        expect(summary.numPassedTests).toBe(3);
+        expect(summary.numPassedTests).toBe(4);
       },
       5 * MINUTES,
     );

@@ -2,7 +2,7 @@ import { type DynamicModule, type INestApplication, Module, type Type } from '@n
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
-import { addJwtAuthSecurity, type JwtAuthSecurityOptions } from '../../lib/index.js';
+import { addJwtAuthSecurity, type JwtAuthSecurityOptions } from '../../lib/openapi/index.js';
 import { type AdapterName, createAppOn, initialised, ProtectedController, UsersModule } from '../support/apps.js';
 
 export interface DocumentedApp {

@@ -2,16 +2,13 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity } from '@nestjs/swagger';
 import request from 'supertest';
+import { CurrentUser, JwtAuthGuard, JwtAuthModule, Public } from '../../lib/index.js';
 import {
-  CurrentUser,
   JWT_AUTH_SECURITY_SCHEME,
-  JwtAuthGuard,
-  JwtAuthModule,
   type JwtAuthSecuritySchemeObject,
   jwtAuthRequestInterceptor,
   jwtAuthSecurityScheme,
-  Public,
-} from '../../lib/index.js';
+} from '../../lib/openapi/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { type DocumentedApp, operation, startDocumentedApp } from './documented-app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
-import { DjangoPasswordHasher } from '../../lib/index.js';
-import { type ErrorFormat } from '../../lib/common/jwt.js';
+import type { ErrorFormat } from '../../lib/index.js';
+import { DjangoPasswordHasher } from '../../lib/passwords/index.js';
 import { ADAPTERS } from '../support/apps.js';
 import { DjangoHashedUsers, type ListeningApp, startDjangoUsersApp } from '../support/django-users.js';
 import { comparableHeaders, expectError, INVALID_CREDENTIALS, nonField, OBTAIN } from '../support/endpoints.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { DjangoPasswordHasher } from '../../lib/index.js';
+import { DjangoPasswordHasher } from '../../lib/passwords/index.js';
 import { ADAPTERS } from '../support/apps.js';
 import { DjangoHashedUsers, type ListeningApp, startDjangoUsersApp } from '../support/django-users.js';
 import { OBTAIN } from '../support/endpoints.js';

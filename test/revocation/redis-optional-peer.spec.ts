@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { RedisRevocationStore, type RedisRevocationStoreOptions } from '../../lib/index.js';
+import { RedisRevocationStore, type RedisRevocationStoreOptions } from '../../lib/redis/index.js';
 
 const LIB = join(process.cwd(), 'lib');
 
@@ -46,7 +46,7 @@ describe('ioredis is an optional peer', () => {
         .map((path) => relative(LIB, path));
       expect(eagerly).toEqual([]);
       // The store itself loads it on demand.
-      expect(emitted(join(LIB, 'revocation/redis-revocation-store.ts'), module)).toMatch(new RegExp(lazy.source));
+      expect(emitted(join(LIB, 'redis/redis-revocation-store.ts'), module)).toMatch(new RegExp(lazy.source));
     },
   );
 });

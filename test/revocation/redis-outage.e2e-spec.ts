@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RedisRevocationStore, RevocationStoreTimeoutError } from '../../lib/index.js';
+import { RedisRevocationStore, RevocationStoreTimeoutError } from '../../lib/redis/index.js';
 import { eventually, freePort, RedisServerProcess, redisServerAvailability } from '../support/redis-server.js';
 
 /** How long a promise takes to settle, and whether it rejected. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { RedisRevocationStore, type RedisCommandClient, type RevocationStore } from '../../lib/index.js';
+import type { RevocationStore } from '../../lib/index.js';
+import { RedisRevocationStore, type RedisCommandClient } from '../../lib/redis/index.js';
 import { REDIS_URL } from '../support/redis-server.js';
 import { describeRevocationStoreContract } from '../support/revocation-store-contract.js';
 

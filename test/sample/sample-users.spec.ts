@@ -2,13 +2,16 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PARAMS, hashPassword, type ScryptParams, verifyPassword } from '../../sample/users/passwords.js';
+import { DjangoPasswordHasher } from '../../lib/passwords/index.js';
+import { passwordHasher } from '../../sample/users/passwords.js';
 import { UserStore, UserStoreError } from '../../sample/users/user-store.js';
 import { runUsersCommand, USAGE } from '../../sample/users/users-command.js';
 
-/** Cheap parameters for the tests that are not about the cost. */
-const FAST: ScryptParams = { N: 1024, r: 8, p: 1 };
 const B64 = '[A-Za-z0-9+/]+={0,2}';
+
+/** Whether the sample's hasher takes `password` for `hash`. */
+const matches = async (password: string, hash: string): Promise<boolean> =>
+  (await passwordHasher.verify(password, hash)).valid;
 
 const tempDir = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-sample-users-'));
 let dbCount = 0;
@@ -17,43 +20,42 @@ const newDbFile = () => join(tempDir, `users-${++dbCount}.sqlite3`);
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
 describe('sample: password hashes', () => {
-  it('stores scrypt$N$r$p$salt$hash with the default parameters and a random salt', async () => {
-    const first = await hashPassword('abc123');
-    const second = await hashPassword('abc123');
-    const { N, r, p } = DEFAULT_PARAMS;
-    expect(first).toMatch(new RegExp(`^scrypt\\$${N}\\$${r}\\$${p}\\$${B64}\\$${B64}$`));
-    expect(Buffer.from(first.split('$')[4], 'base64')).toHaveLength(16);
+  it("stores Django's scrypt$N$salt$r$p$hash with OWASP's parameters and a random salt", async () => {
+    expect(passwordHasher.options).toMatchObject({ algorithm: 'scrypt', scrypt: { N: 2 ** 15, r: 8, p: 3 } });
+    const first = await passwordHasher.hash('abc123');
+    const second = await passwordHasher.hash('abc123');
+    expect(first).toMatch(new RegExp(`^scrypt\\$32768\\$[A-Za-z0-9]{22}\\$8\\$3\\$${B64}$`));
     expect(Buffer.from(first.split('$')[5], 'base64')).toHaveLength(64);
     expect(first).not.toBe(second);
-    await expect(verifyPassword('abc123', first)).resolves.toBe(true);
-    await expect(verifyPassword('abc123', second)).resolves.toBe(true);
+    await expect(passwordHasher.verify('abc123', first)).resolves.toEqual({ valid: true, needsUpgrade: false });
+    await expect(matches('abc123', second)).resolves.toBe(true);
   });
 
   it('refuses a wrong password, and compares passwords exactly as given', async () => {
-    const hash = await hashPassword('abc123', FAST);
-    await expect(verifyPassword('abc124', hash)).resolves.toBe(false);
-    await expect(verifyPassword('abc123 ', hash)).resolves.toBe(false);
-    await expect(verifyPassword('ABC123', hash)).resolves.toBe(false);
-    await expect(verifyPassword('', hash)).resolves.toBe(false);
+    const hash = await passwordHasher.hash('abc123');
+    await expect(matches('abc124', hash)).resolves.toBe(false);
+    await expect(matches('abc123 ', hash)).resolves.toBe(false);
+    await expect(matches('ABC123', hash)).resolves.toBe(false);
+    await expect(matches('', hash)).resolves.toBe(false);
   });
 
-  it('reads the parameters from the hash itself', async () => {
-    const hash = await hashPassword('pw', FAST);
-    expect(hash.startsWith('scrypt$1024$8$1$')).toBe(true);
-    await expect(verifyPassword('pw', hash)).resolves.toBe(true);
+  it('reads the parameters from the hash itself: weaker hashes still verify, and say so', async () => {
+    const weaker = await new DjangoPasswordHasher({ algorithm: 'scrypt', scrypt: { N: 1024, r: 8, p: 1 } }).hash('pw');
+    expect(weaker.startsWith('scrypt$1024$')).toBe(true);
+    await expect(passwordHasher.verify('pw', weaker)).resolves.toEqual({ valid: true, needsUpgrade: true });
     // The same salt and hash with other parameters no longer match.
-    await expect(verifyPassword('pw', hash.replace('scrypt$1024$', 'scrypt$2048$'))).resolves.toBe(false);
+    await expect(matches('pw', weaker.replace('scrypt$1024$', 'scrypt$2048$'))).resolves.toBe(false);
   });
 
   it.each([
-    ['another algorithm', 'pbkdf2_sha256$1200000$salt$aGFzaA=='],
-    ['missing parts', 'scrypt$1024$8$1$c2FsdA=='],
-    ['N not a power of two', `scrypt$1000$8$1$c2FsdHNhbHQ=$${'A'.repeat(88)}`],
-    ['N too large', `scrypt$${2 ** 24}$8$1$c2FsdHNhbHQ=$${'A'.repeat(88)}`],
-    ['a short hash', 'scrypt$1024$8$1$c2FsdHNhbHQ=$aGFzaA=='],
+    ['another algorithm', `argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$${'A'.repeat(43)}`],
+    ["the sample's earlier format (scrypt$N$r$p$salt$hash)", `scrypt$1024$8$1$c2FsdHNhbHQ=$${'A'.repeat(88)}`],
+    ['missing parts', 'scrypt$1024$c2FsdA==$8$1'],
+    ['N not a power of two', `scrypt$1000$saltsaltsalt$8$1$${'A'.repeat(88)}`],
+    ['N too large', `scrypt$${2 ** 24}$saltsaltsalt$8$1$${'A'.repeat(88)}`],
     ['plain text', 'abc123'],
-  ])('never matches a malformed stored value (%s)', async (_case, stored) => {
-    await expect(verifyPassword('abc123', stored)).resolves.toBe(false);
+  ])('never matches a malformed or foreign stored value (%s)', async (_case, stored) => {
+    await expect(matches('abc123', stored)).resolves.toBe(false);
   });
 });
 
@@ -74,7 +76,7 @@ describe('sample: the users store', () => {
     expect(bob).toMatchObject({ username: 'bob', email: null, isActive: false });
     expect(alice.passwordHash).toMatch(/^scrypt\$/);
     expect(alice.passwordHash).not.toContain('s3cret');
-    await expect(verifyPassword('s3cret', alice.passwordHash)).resolves.toBe(true);
+    await expect(matches('s3cret', alice.passwordHash)).resolves.toBe(true);
     expect(store.find('alice')).toEqual(alice);
     expect(store.find('carol')).toBeUndefined();
     expect(store.list().map((user) => user.username)).toEqual(['alice', 'bob']);
@@ -166,12 +168,12 @@ describe('sample: npm run users -- <command>', () => {
       stderr: [],
     });
     const alice = store.find('alice');
-    await expect(verifyPassword('s3cret', alice?.passwordHash ?? '')).resolves.toBe(true);
+    await expect(matches('s3cret', alice?.passwordHash ?? '')).resolves.toBe(true);
   });
 
   it('takes a password that starts with dashes after --', async () => {
     expect((await run('add', 'dash', '--', '--pw--')).code).toBe(0);
-    await expect(verifyPassword('--pw--', store.find('dash')?.passwordHash ?? '')).resolves.toBe(true);
+    await expect(matches('--pw--', store.find('dash')?.passwordHash ?? '')).resolves.toBe(true);
   });
 
   it('list says so when there are no users', async () => {

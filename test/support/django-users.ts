@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DjangoPasswordHasher, JwtAuthModule, type JwtAuthModuleOptions, UserLookupService } from '../../lib/index.js';
+import { JwtAuthModule, type JwtAuthModuleOptions, UserLookupService } from '../../lib/index.js';
+import { DjangoPasswordHasher } from '../../lib/passwords/index.js';
 import { type AdapterName, SECRET, startApp, type TestApp } from './apps.js';
 
 /** A user whose password is stored as Django stores it. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 // Types only: ioredis is an optional peer, loaded (dynamically) only when a store is made from a URL.
 import type { Redis, RedisOptions } from 'ioredis';
-import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation-store.js';
+import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
 
 /**
  * The one method the store needs of a client: send a command, resolve with its reply. An ioredis
