@@ -11,7 +11,7 @@ import { TokenRevocation } from './flows/token-revocation.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { createJwtStrategy } from './guards/jwt.strategy.js';
 import { JwksController } from './http/jwks.controller.js';
-import { tokenControllerAt } from './http/token.controller.js';
+import { tokenControllerAt } from './http/module-token-controller.js';
 import { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
 import {
   JWT_AUTH_HOOKS,
