@@ -1,4 +1,5 @@
 import type { ErrorFormat, JwtAlgorithm } from '../common/jwt.js';
+import type { AuthCookieSettings, CsrfSettings } from '../cookies/cookie-settings.js';
 import type { JwtAuthSettings } from './jwt-auth-settings.js';
 
 /**
@@ -19,16 +20,9 @@ export interface JwtAuthConfig {
   readonly rotateOnRefresh: boolean;
   readonly stateless: boolean;
   /** Cookie mode's token cookie (`maxAge` in seconds), when on. */
-  readonly authCookie?: Readonly<{
-    name: string;
-    secure: boolean;
-    sameSite: 'lax' | 'strict' | 'none';
-    path: string;
-    domain?: string;
-    maxAge?: number;
-  }>;
+  readonly authCookie?: Readonly<AuthCookieSettings>;
   /** Cookie mode's CSRF cookie and header (lower-cased), when on. */
-  readonly csrf?: Readonly<{ cookieName: string; headerName: string }>;
+  readonly csrf?: Readonly<CsrfSettings>;
 }
 
 export function publicConfigOf(settings: JwtAuthSettings): JwtAuthConfig {
