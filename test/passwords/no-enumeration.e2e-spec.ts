@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
 import type { ErrorFormat } from '../../lib/index.js';
-import type { ListeningApp } from '../support/django-users.js';
+import type { DjangoHashedUsers as Users, ListeningApp } from '../support/django-users.js';
 // First: it records node:crypto's key derivations for the modules imported after it.
 import { derivations, type KeyDerivation } from '../support/key-derivations.js';
 
@@ -36,7 +36,7 @@ const UNKNOWN_USER = { username: 'nobody', password: 's3cret' };
 const INACTIVE_USER = { username: 'bob', password: 's3cret' };
 const INACTIVE_WRONG_PASSWORD = { username: 'carol', password: 'wrong password' };
 
-async function usersWithDjangoHashes(users: DjangoHashedUsers): Promise<DjangoHashedUsers> {
+async function usersWithDjangoHashes(users: Users): Promise<Users> {
   await users.add('alice', 's3cret');
   await users.add('bob', 's3cret', false);
   await users.add('carol', 's3cret', false);
