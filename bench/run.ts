@@ -19,6 +19,8 @@ import {
 } from './cases.js';
 import { type BenchRedis, startRedis } from './redis.js';
 import { runInProcess } from './in-process.js';
+import { runPasswordChecks } from './password-checks.js';
+import { type RedisOutageResult, runRedisOutage } from './redis-outage.js';
 import { renderChart } from './chart.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -224,6 +226,7 @@ async function main(): Promise<void> {
     results.redis = { server: redis.description, version: redis.version };
   }
   const http: Record<string, Record<string, CaseResult>> = {};
+  let outage: RedisOutageResult | undefined;
   try {
     for (const adapter of ADAPTERS) {
       console.log(`${adapter}: guarded routes (${ROUNDS} rounds of ${REQUESTS} requests per case)...`);
@@ -232,12 +235,18 @@ async function main(): Promise<void> {
       const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
       http[adapter] = { ...guards, ...logins };
     }
+    console.log('redis store: lookups while nothing listens...');
+    outage = await runRedisOutage(redis?.url);
+    results.redisOutage = outage;
   } finally {
     await redis?.stop();
   }
   results.http = http;
   console.log('in-process: verification and signing...');
   results.inProcess = await runInProcess();
+  console.log('password checks: dummy against real...');
+  const passwordChecks = await runPasswordChecks();
+  results.passwordChecks = passwordChecks;
   if (MEMORY_REQUESTS > 0) {
     const memory: Record<string, unknown> = {};
     for (const adapter of ADAPTERS) {
@@ -291,6 +300,20 @@ async function main(): Promise<void> {
   }
   console.log('\nratios', JSON.stringify(ratios));
   console.log('in-process', JSON.stringify(results.inProcess));
+  console.log('\npassword checks (median of the ratios within each round)');
+  console.log('| check | wall-clock ratio | CPU ratio | dummy | real |\n|---|---:|---:|---:|---:|');
+  for (const check of passwordChecks.checks) {
+    console.log(
+      `| ${check.label} | ${check.wallRatio} | ${check.cpuRatio} | ${round1(check.dummyMs)} ms | ${round1(check.realMs)} ms |`,
+    );
+  }
+  if (outage) {
+    console.log(
+      `\nredis store lookup while nothing listens: ${outage.outageMicros} µs` +
+        (outage.liveMicros === undefined ? '' : ` (live: ${outage.liveMicros} µs, ratio ${outage.outageToLive})`) +
+        `, ${outage.outageToTimeout} of the 1000 ms timeout`,
+    );
+  }
   if (results.memory) console.log('memory', JSON.stringify(results.memory));
   const revocation = results.revocationMemory as RevocationMemoryResult | undefined;
   if (revocation) {

@@ -3,7 +3,6 @@ import { Module } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
 import { ADAPTERS, ProtectedController, UsersModule } from '../support/apps.js';
@@ -68,13 +67,6 @@ function postMultipartBody(server: App, path: string, body: Buffer): Promise<Res
   return request(server).post(path).set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`).send(body);
 }
 
-/** The time a request takes to be answered, in milliseconds. */
-async function timed(send: () => Promise<Response>): Promise<{ response: Response; ms: number }> {
-  const started = performance.now();
-  const response = await send();
-  return { response, ms: performance.now() - started };
-}
-
 describe.each(ADAPTERS)('body limits on %s', (adapter) => {
   describe.each(ENDPOINT_ERROR_FORMATS)('errorFormat %s', (format) => {
     const app = useTokenApp(adapter, { errorFormat: format, allowRefresh: true });
@@ -137,7 +129,8 @@ describe.each(ADAPTERS)('body limits on %s', (adapter) => {
       expectModuleTooLarge(response, format);
     });
 
-    it('logs in with a 4 kB password from JSON, form and multipart bodies, in bounded time', async () => {
+    // No time bound: on a shared machine one fails at random, and a hang meets the test's timeout.
+    it('logs in with a 4 kB password from JSON, form and multipart bodies', async () => {
       const password = randomBytes(3072).toString('base64'); // 4096 characters
       app.users.add({ id: 12, username: 'four-k', password, isActive: true });
       const sends = [
@@ -150,15 +143,10 @@ describe.each(ADAPTERS)('body limits on %s', (adapter) => {
           ]),
       ];
       for (const send of sends) {
-        const { response, ms } = await timed(send);
-        expect(payloadOf(tokenOf(response)).username).toBe('four-k');
-        expect(ms).toBeLessThan(2000);
+        expect(payloadOf(tokenOf(await send())).username).toBe('four-k');
       }
-      const { response, ms } = await timed(() =>
-        postJson(app.server, OBTAIN, { username: 'four-k', password: `${password.slice(1)}!` }),
-      );
+      const response = await postJson(app.server, OBTAIN, { username: 'four-k', password: `${password.slice(1)}!` });
       expectError(response, format, 400, nonField(INVALID_CREDENTIALS));
-      expect(ms).toBeLessThan(2000);
     });
 
     it.each([

@@ -1,6 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+// First: it records node:crypto's key derivations for the modules imported after it.
+import { derivations, type KeyDerivation } from '../support/key-derivations.js';
 import type { DjangoHasherOptions } from '../../lib/passwords/django-hasher-options.js';
-import { hashPassword, verifyAgainstDummyHash, verifyPassword } from '../../lib/passwords/password-hashing.js';
+
+const { hashPassword, verifyAgainstDummyHash, verifyPassword } =
+  await import('../../lib/passwords/password-hashing.js');
 
 /** Cheap parameters for the tests that are not about the cost. */
 const FAST: DjangoHasherOptions = { iterations: 1000 };
@@ -9,18 +13,17 @@ const SALT = 'aB3dE5gH7jK9mN1pQ3sT5v';
 const OK = { valid: true, needsUpgrade: false };
 const INVALID = { valid: false, needsUpgrade: false };
 
-async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
+/** One finished PBKDF2 derivation of a 22-character salt (Django's length, and the dummy hash's). */
+const pbkdf2 = (digest: 'sha256' | 'sha1', iterations: number): KeyDerivation => ({
+  function: 'pbkdf2',
+  digest,
+  iterations,
+  keyLength: digest === 'sha256' ? 32 : 20,
+  saltLength: 22,
+  outcome: 'key',
+});
 
-/** The fastest of a few runs: the cost of the work itself, with the least noise from other processes. */
-async function fastestMs(runs: number, work: () => Promise<unknown>): Promise<number> {
-  let fastest = Infinity;
-  for (let i = 0; i < runs; i++) fastest = Math.min(fastest, await elapsedMs(work));
-  return fastest;
-}
+beforeEach(() => derivations.reset());
 
 describe('hashPassword', () => {
   it("makes Django 6.0's default: pbkdf2_sha256$1200000$<22-character salt>$<32 bytes, base64>", async () => {
@@ -55,15 +58,23 @@ describe('hashPassword', () => {
   });
 
   it('does not block the event loop while it hashes (1,200,000 iterations)', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
-    const start = performance.now();
-    await hashPassword('abc123');
-    const ms = performance.now() - start;
-    clearInterval(timer);
-    // A Sync form would let no timer run at all; here they keep firing every 5 ms.
-    expect(ms).toBeGreaterThan(50);
-    expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 5 / 3));
+    const events: string[] = [];
+    derivations.hold();
+    const hashing = hashPassword('abc123').then(() => events.push('hashed'));
+    // The derivation went to libuv's thread pool (the callback form, not pbkdf2Sync)...
+    expect(derivations.running).toBe(1);
+    // ...and while it is unfinished for its caller, timers and I/O callbacks run. A Sync form
+    // would have finished the hash before any of them.
+    await new Promise((resolve) => setImmediate(resolve));
+    events.push('setImmediate');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    events.push('setTimeout');
+    expect(derivations.running).toBe(1);
+    derivations.release();
+    await hashing;
+    expect(events).toEqual(['setImmediate', 'setTimeout', 'hashed']);
+    expect(derivations.take()).toEqual([pbkdf2('sha256', 1_200_000)]);
+    expect(derivations.blocking).toEqual([]);
   });
 });
 
@@ -128,12 +139,12 @@ describe('verifyPassword', () => {
 
   it('refuses hashes beyond the bounds at once, without running them', async () => {
     // 99,999,999 iterations would take about half a minute; 2^21 * 8 * 1 scrypt 2 GiB.
-    const ms = await elapsedMs(async () => {
-      await expect(verifyPassword('pw', 'pbkdf2_sha256$99999999$seasalt$aGFzaA==', FAST)).resolves.toEqual(INVALID);
-      await expect(verifyPassword('pw', 'scrypt$2097152$seasalt$8$1$aGFzaA==', FAST)).resolves.toEqual(INVALID);
-      await expect(verifyPassword('pw', 'pbkdf2_sha256$10000001$seasalt$aGFzaA==', FAST)).resolves.toEqual(INVALID);
-    });
-    expect(ms).toBeLessThan(1000);
+    await expect(verifyPassword('pw', 'pbkdf2_sha256$99999999$seasalt$aGFzaA==', FAST)).resolves.toEqual(INVALID);
+    await expect(verifyPassword('pw', 'scrypt$2097152$seasalt$8$1$aGFzaA==', FAST)).resolves.toEqual(INVALID);
+    await expect(verifyPassword('pw', 'pbkdf2_sha256$10000001$seasalt$aGFzaA==', FAST)).resolves.toEqual(INVALID);
+    // Each cost one dummy verification at the configured cost, and nothing more.
+    const dummy = pbkdf2('sha256', 1000);
+    expect(derivations.take()).toEqual([dummy, dummy, dummy]);
   });
 
   describe('needsUpgrade: the hash is weaker than what the options make', () => {
@@ -190,10 +201,17 @@ describe('verifyPassword', () => {
     const options: DjangoHasherOptions = { iterations: 200_000 };
     const weak = await hashPassword('pw', { iterations: 1, salt: SALT });
     const strong = await hashPassword('pw', { ...options, salt: SALT });
-    await verifyPassword('wrong', strong, options); // warm-up
-    const weakMs = await fastestMs(3, () => verifyPassword('wrong', weak, options));
-    const strongMs = await fastestMs(3, () => verifyPassword('wrong', strong, options));
-    expect(weakMs / strongMs).toBeGreaterThan(0.6);
+    derivations.take();
+    await expect(verifyPassword('wrong', weak, options)).resolves.toEqual(INVALID);
+    const weakWork = derivations.take();
+    await expect(verifyPassword('wrong', strong, options)).resolves.toEqual(INVALID);
+    const strongWork = derivations.take();
+    // The stored hash's one iteration, then the 199,999 it lacks: 200,000 in all, as the strong one.
+    expect(weakWork).toEqual([pbkdf2('sha256', 1), pbkdf2('sha256', 199_999)]);
+    expect(strongWork).toEqual([pbkdf2('sha256', 200_000)]);
+    const iterations = (work: KeyDerivation[]) =>
+      work.reduce((sum, step) => sum + (step.function === 'pbkdf2' ? step.iterations : 0), 0);
+    expect(iterations(weakWork)).toBe(iterations(strongWork));
   });
 });
 
@@ -204,15 +222,22 @@ describe('verifyAgainstDummyHash', () => {
     await expect(verifyAgainstDummyHash(undefined as unknown as string, FAST)).resolves.toBeUndefined();
   });
 
-  it.each([
-    ['pbkdf2_sha256, 200,000 iterations', { iterations: 200_000 }],
-    ['scrypt, N=2^14 r=8 p=1', { algorithm: 'scrypt' as const, scrypt: { N: 2 ** 14, r: 8, p: 1 } }],
-  ])('costs what a real verification costs (%s)', async (_name, options: DjangoHasherOptions) => {
+  it.each<[string, DjangoHasherOptions, KeyDerivation]>([
+    ['pbkdf2_sha256, 200,000 iterations', { iterations: 200_000 }, pbkdf2('sha256', 200_000)],
+    ['pbkdf2_sha1, 1,000 iterations', { algorithm: 'pbkdf2_sha1', iterations: 1000 }, pbkdf2('sha1', 1000)],
+    [
+      'scrypt, N=2^14 r=8 p=1',
+      { algorithm: 'scrypt', scrypt: { N: 2 ** 14, r: 8, p: 1 } },
+      { function: 'scrypt', N: 2 ** 14, r: 8, p: 1, keyLength: 64, saltLength: 22, outcome: 'key' },
+    ],
+  ])('runs the key derivation a real verification runs, with the same parameters (%s)', async (_name, options, one) => {
     const encoded = await hashPassword('pw', options);
-    await verifyAgainstDummyHash('pw', options); // warm-up
-    const dummyMs = await fastestMs(3, () => verifyAgainstDummyHash('pw', options));
-    const realMs = await fastestMs(3, () => verifyPassword('wrong', encoded, options));
-    expect(dummyMs / realMs).toBeGreaterThan(0.6);
-    expect(dummyMs / realMs).toBeLessThan(1.6);
+    derivations.take();
+    await verifyAgainstDummyHash('pw', options);
+    const dummy = derivations.take();
+    await expect(verifyPassword('wrong', encoded, options)).resolves.toEqual(INVALID);
+    const real = derivations.take();
+    expect(real).toEqual([one]);
+    expect(dummy).toEqual(real);
   });
 });

@@ -1,18 +1,32 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { RedisRevocationStore, RevocationStoreTimeoutError } from '../../lib/redis/index.js';
-import { eventually, freePort, RedisServerProcess, redisServerAvailability } from '../support/redis-server.js';
+import {
+  commandCalls,
+  eventually,
+  freePort,
+  RedisServerProcess,
+  redisServerAvailability,
+} from '../support/redis-server.js';
 
-/** How long a promise takes to settle, and whether it rejected. */
-async function timed(promise: Promise<unknown>): Promise<{ ms: number; error?: unknown }> {
-  const start = performance.now();
+/**
+ * How the store answers while Redis is away or hung is shown by why each call fails (the error
+ * names what ended it) and by the commands the server ran, never by milliseconds: the machine is
+ * shared, and a timing bound fails at random there. The times are in the benchmark.
+ */
+
+/** The error a promise rejects with, or undefined when it resolves. */
+async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
-    return { ms: performance.now() - start };
+    return undefined;
   } catch (error) {
-    return { ms: performance.now() - start, error: error ?? new Error('rejected') };
+    return error ?? new Error('rejected');
   }
 }
+
+/** ioredis refusing a command at once: no connection, and no offline queue to wait in. */
+const REFUSED_AT_ONCE = /enableOfflineQueue/;
 
 const query = { jti: 'jti', subject: 'alice', family: 'family' };
 const answers = async (store: RedisRevocationStore): Promise<boolean> =>
@@ -56,17 +70,29 @@ if (!availability.available) {
         store.revokeSubject('alice', 1, 60),
         store.revokeFamily('family', 60),
       ]) {
-        const { ms, error } = await timed(call);
+        // Refused by the client itself: neither queued for a retry nor left to the store's timeout.
+        const error = await failure(call);
         expect(error).toBeInstanceOf(Error);
-        expect(ms).toBeLessThan(500);
+        expect(error).not.toBeInstanceOf(RevocationStoreTimeoutError);
+        expect(String(error)).toMatch(REFUSED_AT_ONCE);
       }
-      // fromUrl refuses to start without a server, quickly, and leaves no client behind.
-      const { ms, error } = await timed(RedisRevocationStore.fromUrl(server.url));
+      // fromUrl refuses to start without a server, at the first refused connection (not after
+      // retries or its 10 s connectTimeoutMs), and leaves no client behind.
+      const error = await failure(RedisRevocationStore.fromUrl(server.url));
       expect(String(error)).toContain('cannot connect to Redis');
-      expect(ms).toBeLessThan(2000);
+      expect(String(error)).toContain('ECONNREFUSED');
 
       await server.start();
       expect(await eventually(() => answers(store), 5000)).toBe(true);
+      // None of the refused calls reached the server later: it has run the one lookup that
+      // answered, and no write.
+      const calls = await commandCalls(server.url);
+      expect({ mget: calls.mget, set: calls.set, evalsha: calls.evalsha, eval: calls.eval }).toEqual({
+        mget: 1,
+        set: undefined,
+        evalsha: undefined,
+        eval: undefined,
+      });
       expect(await store.markToken('jti', 'revoked', 60)).toBe(true);
       expect((await store.lookup(query)).token).toBe('revoked');
     });
@@ -87,14 +113,19 @@ if (!availability.available) {
       expect(await own.markToken('jti', 'revoked', 60)).toBe(true);
 
       await server.stop();
-      for (const store of [own, given]) {
-        const { ms, error } = await timed(store.lookup(query));
-        expect(error).toBeInstanceOf(Error);
-        expect(ms).toBeLessThan(1000);
+      // The store's own client refuses at once (no offline queue, no retries): the error is
+      // ioredis's refusal, or the connection's end when the close was not noticed yet.
+      const ownError = await failure(own.lookup(query));
+      expect(ownError).toBeInstanceOf(Error);
+      expect(ownError).not.toBeInstanceOf(RevocationStoreTimeoutError);
+      expect(String(ownError)).toMatch(/enableOfflineQueue|Connection is closed/);
+      // The given client would keep the command queued for its retries: the store's own
+      // timeout (timeoutMs, 300 ms) ends the call.
+      for (let i = 0; i < 2; i++) {
+        const error = await failure(given.lookup(query));
+        expect(error).toBeInstanceOf(RevocationStoreTimeoutError);
+        expect(String(error)).toContain('did not answer MGET within 300 ms');
       }
-      const viaGiven = await timed(given.lookup(query));
-      expect(viaGiven.error).toBeInstanceOf(RevocationStoreTimeoutError);
-      expect(viaGiven.ms).toBeGreaterThanOrEqual(250);
 
       await server.start();
       expect(await eventually(async () => (await answers(own)) && (await answers(given)), 5000)).toBe(true);
@@ -118,14 +149,14 @@ if (!availability.available) {
 
       server.pause();
       try {
-        const results = await Promise.all([timed(own.lookup(query)), timed(given.lookup(query))]);
-        for (const { ms, error } of results) {
-          expect(error).toBeInstanceOf(Error);
-          expect(ms).toBeGreaterThanOrEqual(250);
-          expect(ms).toBeLessThan(1000);
-        }
-        // The given client would wait forever: the store's own timeout ended the call.
-        expect(results[1].error).toBeInstanceOf(RevocationStoreTimeoutError);
+        // Both settle while the server is still hung (it resumes only afterwards), each ended by
+        // a timer of timeoutMs: ioredis's commandTimeout, which the store sets for its own
+        // client, and the store's own timeout for the given client, which would wait forever.
+        const [ownError, givenError] = await Promise.all([failure(own.lookup(query)), failure(given.lookup(query))]);
+        expect(ownError).toBeInstanceOf(Error);
+        expect(String(ownError)).toContain('Command timed out');
+        expect(givenError).toBeInstanceOf(RevocationStoreTimeoutError);
+        expect(String(givenError)).toContain('did not answer MGET within 300 ms');
       } finally {
         server.resume();
       }
@@ -133,15 +164,14 @@ if (!availability.available) {
       expect(await own.lookup(query)).toEqual({ familyRevoked: true });
     });
 
-    it('closes quickly even when the server is hung', async () => {
+    it('closes even while the server is hung (without waiting for it)', async () => {
       const server = serverOn(await freePort());
       await server.start();
       const own = await RedisRevocationStore.fromUrl(server.url, { timeoutMs: 300 });
       server.pause();
       try {
-        const { ms, error } = await timed(own.close());
-        expect(error).toBeUndefined();
-        expect(ms).toBeLessThan(1000);
+        // close() resolves while the server is still paused: it does not wait for an answer.
+        expect(await failure(own.close())).toBeUndefined();
       } finally {
         server.resume();
       }

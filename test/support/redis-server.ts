@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -56,6 +57,25 @@ export async function eventually(condition: () => Promise<boolean>, timeoutMs: n
     if (await condition()) return true;
     if (Date.now() >= deadline) return false;
     await sleep(everyMs);
+  }
+}
+
+/**
+ * The calls of each command the server at `url` has run since it started (`INFO commandstats`,
+ * lower-case names): which commands reached it, whatever the clients did meanwhile. Commands
+ * replayed from the append-only file at start-up are not counted.
+ */
+export async function commandCalls(url: string): Promise<Record<string, number>> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const stats = await client.info('commandstats');
+    return Object.fromEntries(
+      [...stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map(([, command, calls]) => [command, Number(calls)]),
+    );
+  } finally {
+    client.disconnect();
   }
 }
 

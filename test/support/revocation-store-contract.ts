@@ -119,10 +119,11 @@ export function describeRevocationStoreContract(
       await store.markToken(jti, 'revoked', 2);
       await store.revokeSubject(shortSubject, at, 2);
       await store.revokeFamily(shortFamily, 2);
-      // Longer first, then a shorter one (and for the subject an earlier time): both kept.
-      await store.revokeSubject(longSubject, at, 5);
+      // Longer first, then a shorter one (and for the subject an earlier time): both kept. A
+      // minute, so that they outlive the wait below however slow the machine is.
+      await store.revokeSubject(longSubject, at, 60);
       await store.revokeSubject(longSubject, at - 10, 1);
-      await store.revokeFamily(longFamily, 5);
+      await store.revokeFamily(longFamily, 60);
       await store.revokeFamily(longFamily, 1);
 
       expect(await store.lookup({ jti, subject })).toEqual({ token: 'revoked', familyRevoked: false });
@@ -149,7 +150,7 @@ export function describeRevocationStoreContract(
       const subject = id('subject');
       const at = nowSeconds();
       await store.revokeSubject(subject, at, 1);
-      await store.revokeSubject(subject, at - 5, 5);
+      await store.revokeSubject(subject, at - 5, 60);
       await sleep(2300);
       // The later time of the two, for the longer time to live.
       expect((await store.lookup({ subject })).subjectRevokedAt).toBe(at);

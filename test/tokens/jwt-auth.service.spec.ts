@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { JwtAuthModuleOptions } from '../../lib/settings/jwt-auth-options.interface.js';
 import { resolveSettings } from '../../lib/settings/jwt-auth-settings.js';
 import { UserLookupService } from '../../lib/users/user-lookup.service.js';
@@ -61,9 +61,15 @@ describe('refreshExpired (refresh allowed while now <= orig_iat + delta)', () =>
 
 describe('nowSeconds', () => {
   it('is whole seconds since the epoch', () => {
-    const seconds = nowSeconds();
-    expect(Number.isInteger(seconds)).toBe(true);
-    expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(2);
+    // The clock set, not read twice: nothing depends on how much time passes in between.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_700_000_123_999);
+    try {
+      const seconds = nowSeconds();
+      expect(Number.isInteger(seconds)).toBe(true);
+      expect(seconds).toBe(1_700_000_123);
+    } finally {
+      now.mockRestore();
+    }
   });
 });
 
