@@ -111,7 +111,10 @@ export const detail = (message: string): { detail: string } => ({ detail: messag
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  413: 'Payload Too Large',
   415: 'Unsupported Media Type',
 };
 
