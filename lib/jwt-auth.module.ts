@@ -1,4 +1,5 @@
 import { Module, type NestModule, Optional } from '@nestjs/common';
+import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
 import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
 
@@ -10,12 +11,16 @@ import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
  */
 @Module({})
 export class JwtAuthModule extends ConfigurableModuleClass implements NestModule {
-  constructor(@Optional() private readonly fastifyRoutes?: FastifyRoutes) {
+  constructor(
+    @Optional() private readonly fastifyRoutes?: FastifyRoutes,
+    @Optional() private readonly expressRoutes?: ExpressRoutes,
+  ) {
     super();
   }
 
   /** Nest calls this once the HTTP adapter is known and before any route is registered. */
   configure(): void {
     this.fastifyRoutes?.install();
+    this.expressRoutes?.install();
   }
 }

@@ -31,6 +31,7 @@ import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
 
 export type ModuleExtras = Required<JwtAuthModuleExtras>;
@@ -109,6 +110,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       settingsPart(JWT_AUTH_HOOKS, 'hooks'),
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
       FastifyRoutes,
+      ExpressRoutes,
       LoginThrottle,
       JwtAuthEventDispatcher,
     );

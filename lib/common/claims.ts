@@ -20,3 +20,18 @@ export function isFalsyInPython(value: unknown): boolean {
 export function refreshExpired(origIat: number, refreshDelta: number, now: number): boolean {
   return now > origIat + refreshDelta;
 }
+
+/**
+ * How upstream reads the username a token names: `if not username` refuses it (Python's false
+ * values: `Invalid payload.`), then `User.objects.get_by_natural_key(username)` looks up
+ * `str(username)`. A string is looked up as it is and an integer as its digits (a number is
+ * never handed to the app's lookup as a number). Any other value (`true`, `4.2`, a list, an
+ * object, an integer too large to be exact here) names no user: upstream would look up its
+ * Python text (`"True"`, `"[42]"`), which no real user is called; it is refused without a lookup.
+ */
+export function usernameFromClaim(value: unknown): { username: string } | 'none' | 'no-such-user' {
+  if (isFalsyInPython(value)) return 'none';
+  if (typeof value === 'string') return { username: value };
+  if (Number.isSafeInteger(value)) return { username: String(value) };
+  return 'no-such-user';
+}

@@ -57,8 +57,17 @@ export const CSRF_MESSAGES = {
 
 /** Upstream's JSONWebTokenSerializer. */
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
-/** Not in the reference (Django answers a plain 400 for bodies over its limits): see the README. */
+/** Not in the reference (it reads JSON and form bodies of any size): see the README. */
 export const BODY_TOO_LARGE_MESSAGE = 'Request body is too large.';
+/**
+ * Not in the reference's words: over DATA_UPLOAD_MAX_NUMBER_FIELDS, Django answers its plain
+ * HTML 400 page (TooManyFieldsSent). Worded after that exception's text.
+ */
+export const tooManyFields = (limit: number): string => `The number of fields exceeded ${limit}.`;
+
+/** DRF's JSONParser and MultiPartParser, around Python's and Django's own reasons. */
+export const jsonParseError = (reason: string): string => `JSON parse error - ${reason}`;
+export const multipartParseError = (reason: string): string => `Multipart form parse error - ${reason}`;
 
 /** DRF's CharField. */
 export const FIELD_REQUIRED = 'This field is required.';
@@ -66,12 +75,15 @@ export const FIELD_BLANK = 'This field may not be blank.';
 export const FIELD_NULL = 'This field may not be null.';
 export const FIELD_NOT_STRING = 'Not a valid string.';
 export const FIELD_NULL_CHARACTERS = 'Null characters are not allowed.';
+export const fieldSurrogate = (codePoint: number): string =>
+  `Surrogate characters are not allowed: U+${codePoint.toString(16).toUpperCase()}.`;
 /** DRF's Serializer, on data that is not a dictionary. */
 export const NO_DATA = 'No data provided';
 export const notADictionary = (pythonType: string): string =>
   `Invalid data. Expected a dictionary, but got ${pythonType}.`;
 
-/** DRF's MethodNotAllowed and UnsupportedMediaType. */
+/** DRF's NotAcceptable, MethodNotAllowed and UnsupportedMediaType. */
+export const NOT_ACCEPTABLE = 'Could not satisfy the request Accept header.';
 export const methodNotAllowed = (method: string): string => `Method "${method}" not allowed.`;
 export const unsupportedMediaType = (contentType: string): string =>
   `Unsupported media type "${contentType}" in request.`;

@@ -12,7 +12,7 @@ export const NON_FIELD_ERRORS = 'non_field_errors';
  * Passport failure). Nothing here knows a transport.
  */
 export interface Refusal {
-  readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 503;
+  readonly status: 400 | 401 | 403 | 404 | 405 | 406 | 413 | 415 | 429 | 503;
   /** What the log says: a token rejection's reason or a few words; never a secret. */
   readonly reason: string;
   /** The client's text. */

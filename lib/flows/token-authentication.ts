@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenRejectedError } from '../common/errors.js';
+import { usernameFromClaim } from '../common/claims.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
@@ -45,7 +46,9 @@ export class TokenAuthentication<TUser extends object = object> {
     if (this.settings.getUserSecretKey === undefined) return { payload: await this.verifier.verifyAsync(token) };
     let keyOwner: TUser | undefined;
     const payload = await this.verifier.verifyWithKeyOf(token, async (claims) => {
-      keyOwner = (await this.users.findByUsername(this.usernameIn(claims))) ?? undefined;
+      const named = usernameFromClaim(this.settings.getUsernameFromPayload(claims));
+      if (named === 'none') throw new TokenRejectedError('payload');
+      if (named !== 'no-such-user') keyOwner = (await this.users.findByUsername(named.username)) ?? undefined;
       if (keyOwner === undefined) throw new TokenRejectedError('decode');
       return this.issuer.userSecret(keyOwner);
     });
@@ -89,11 +92,16 @@ export class TokenAuthentication<TUser extends object = object> {
     return this.activeUser(user);
   }
 
-  /** The username a payload names (JWT_PAYLOAD_GET_USERNAME_HANDLER); refused when there is none. */
+  /**
+   * The username a payload names (JWT_PAYLOAD_GET_USERNAME_HANDLER), read as upstream reads it
+   * (common/claims.ts): refused as `payload` when there is none, as `user_not_found` when it
+   * is a value no user can be called.
+   */
   usernameIn(payload: Readonly<JwtPayload>): string {
-    const username = this.settings.getUsernameFromPayload(payload);
-    if (typeof username !== 'string' || username === '') throw new TokenRejectedError('payload');
-    return username;
+    const named = usernameFromClaim(this.settings.getUsernameFromPayload(payload));
+    if (named === 'none') throw new TokenRejectedError('payload');
+    if (named === 'no-such-user') throw new TokenRejectedError('user_not_found');
+    return named.username;
   }
 
   private activeUser(user: TUser): TUser {

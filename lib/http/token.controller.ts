@@ -18,6 +18,8 @@ import {
   BODY_TOO_LARGE_MESSAGE,
   INVALID_CREDENTIALS,
   methodNotAllowed,
+  NOT_ACCEPTABLE,
+  tooManyFields,
   unsupportedMediaType,
 } from '../common/messages.js';
 import { detail, fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
@@ -35,7 +37,9 @@ import { logRefusal } from '../refusals/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { LoginThrottle } from '../throttle/login-throttle.js';
 import { type HttpRequestLike, type HttpResponseLike, setHeader } from '../transport/http-adapter.js';
+import { MAX_FORM_FIELDS } from '../transport/drf-parsers.js';
 import { type ReadBody, readRequestBody } from '../transport/request-body.js';
+import { acceptsRenderedType } from './content-negotiation.js';
 import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
@@ -88,7 +92,7 @@ export class TokenController {
   obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
-      const { username, password } = await this.readFields(request, reply, CREDENTIAL_FIELDS);
+      const { username, password } = await this.readFields(request, CREDENTIAL_FIELDS);
       const throttled = await this.loginThrottle.check(username, request);
       if (throttled !== undefined) {
         await this.loginFailed(request, username, 'throttled');
@@ -112,7 +116,7 @@ export class TokenController {
   refresh(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
-      const token = await this.readToken(request, reply);
+      const token = await this.readToken(request);
       const issued = await this.tokens.refreshToken(token);
       const body = this.respond(issued.token, issued.user, request, reply);
       await this.events.tokenRefreshed(issued.user, request);
@@ -125,7 +129,7 @@ export class TokenController {
   @HttpCode(HttpStatus.OK)
   verify(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
-      const token = await this.readToken(request, reply);
+      const token = await this.readToken(request);
       const verified = await this.tokens.verifyToken(token);
       return this.respond(verified.token, verified.user, request, reply);
     });
@@ -140,7 +144,7 @@ export class TokenController {
   @HttpCode(HttpStatus.OK)
   revoke(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
-      const token = await this.readToken(request, reply, true);
+      const token = await this.readToken(request, true);
       // Claims only when this call revoked it: an expired or already revoked token gives no event.
       const revokedClaims = await this.tokens.revokeToken(token);
       clearTokenCookies(this.settings, reply);
@@ -154,7 +158,6 @@ export class TokenController {
   @HttpCode(HttpStatus.OK)
   revokeAll(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
-      setHeader(reply, 'Cache-Control', 'no-store');
       const authenticated = await this.guard.authenticate(request);
       if (authenticated.refusal !== undefined) throw new Refused(authenticated.refusal, true);
       await this.tokens.revokeAllForUser(authenticated.user);
@@ -193,9 +196,15 @@ export class TokenController {
     return renderHttpRefusal(refusal, this.settings.errorFormat, reply, this.challenge);
   }
 
-  /** Runs a handler; a refusal it throws (or a flow's) is logged and rendered, anything else rethrown. */
+  /**
+   * Runs a handler; a refusal it throws (or a flow's) is logged and rendered, anything else
+   * rethrown. Every answer is `Cache-Control: no-store` (tokens must never be stored by a
+   * cache, and an error answers a request that carried secrets). As upstream's views, it first
+   * negotiates the answer's type: an Accept header that no renderer satisfies is a 406.
+   */
   private async answer(request: EndpointRequest, reply: Reply, handler: () => Promise<object>): Promise<object> {
     try {
+      this.negotiate(request, reply);
       return await handler();
     } catch (error) {
       const refusal =
@@ -213,7 +222,18 @@ export class TokenController {
     if (this.settings.verifyOnly) throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
   }
 
+  /** No-store, and DRF's content negotiation (before the method is even looked at). */
+  private negotiate(request: EndpointRequest, reply: Reply): void {
+    setHeader(reply, 'Cache-Control', 'no-store');
+    if (!acceptsRenderedType(request)) throw new Refused(detail(HttpStatus.NOT_ACCEPTABLE, NOT_ACCEPTABLE));
+  }
+
   private methodNotAllowed(request: EndpointRequest, reply: Reply): never {
+    try {
+      this.negotiate(request, reply);
+    } catch (error) {
+      throw this.renderRefusal((error as Refused).refusal, reply);
+    }
     // Upstream says "POST, OPTIONS"; OPTIONS is left to the app's CORS handling, so not listed.
     throw this.renderRefusal(
       { ...detail(HttpStatus.METHOD_NOT_ALLOWED, methodNotAllowed(request.method)), headers: { Allow: 'POST' } },
@@ -223,16 +243,13 @@ export class TokenController {
 
   private async readFields<K extends string>(
     request: EndpointRequest,
-    reply: Reply,
     fields: readonly (CharFieldSpec & { name: K })[],
   ): Promise<Record<K, string>> {
-    return this.fieldsOf(await this.readBody(request, reply), fields);
+    return this.fieldsOf(await this.readBody(request), fields);
   }
 
-  /** Read once per request: a multipart body on Express is a stream that cannot be read twice. */
-  private readBody(request: EndpointRequest, reply: Reply): Promise<ReadBody> {
-    // Tokens must never be stored by a cache, whatever the outcome.
-    setHeader(reply, 'Cache-Control', 'no-store');
+  /** Read once per request: on Express the body is a stream that cannot be read twice. */
+  private readBody(request: EndpointRequest): Promise<ReadBody> {
     return readRequestBody(request);
   }
 
@@ -244,6 +261,10 @@ export class TokenController {
     if (body.kind === 'unsupported') {
       throw new Refused(detail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, unsupportedMediaType(body.contentType)));
     }
+    if (body.kind === 'parse-error') throw new Refused(detail(HttpStatus.BAD_REQUEST, body.message, 'malformed body'));
+    if (body.kind === 'too-many-fields') {
+      throw new Refused(detail(HttpStatus.BAD_REQUEST, tooManyFields(MAX_FORM_FIELDS), 'too many fields'));
+    }
     const result = validateCharFields(body.data, body.source, fields);
     if ('errors' in result) throw new Refused(fieldErrors(result.errors));
     return result.values;
@@ -254,8 +275,8 @@ export class TokenController {
    * read it), and `fromCredentials` (logout) also the Authorization header. A token taken
    * from the cookie is subject to the CSRF defence, as any cookie-authenticated request.
    */
-  private async readToken(request: EndpointRequest, reply: Reply, fromCredentials = false): Promise<string> {
-    const body = await this.readBody(request, reply);
+  private async readToken(request: EndpointRequest, fromCredentials = false): Promise<string> {
+    const body = await this.readBody(request);
     if (fromCredentials || this.settings.authCookie !== undefined) {
       const data = body.kind === 'data' ? body.data : undefined;
       const bodyHasToken = typeof data === 'object' && data !== null && Object.hasOwn(data, 'token');

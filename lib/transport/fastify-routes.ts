@@ -2,22 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { TOKEN_ROUTES } from '../common/routes.js';
 import { JWT_AUTH_ROUTE_PREFIX } from '../jwt-auth.internal-constants.js';
-import {
-  BODY_TOO_LARGE,
-  isAcceptedContentType,
-  MULTIPART_BODY_LIMIT,
-  MULTIPART_TYPE,
-  parseMultipart,
-} from './request-body.js';
+import { BODY_LIMIT, BODY_TOO_LARGE, RawBody, readBytes } from './request-body.js';
+import { matchTokenPath, tokenRoutePaths } from './token-paths.js';
 
 /** Marks the module's routes in their Fastify route config, where the parser can see it. */
 const TOKEN_ROUTE = 'nestRestJwtTokenRoute';
 
+/**
+ * The token routes' bodies reach the module as bytes under this content type (set by their
+ * preParsing hook), whatever the client sent: the module parses them as DRF does
+ * (request-body.ts), so that Fastify's parsers, @fastify/multipart included, never see them.
+ */
+const RAW_TYPE = 'application/x-nest-rest-jwt-raw';
+/** The Content-Type the client sent, kept by the preParsing hook for the parser to put back. */
+const SENT_CONTENT_TYPE = Symbol('nest-rest-jwt:sent-content-type');
+
 interface ParsedRequest {
+  url: string;
   headers: IncomingHttpHeaders;
   routeOptions?: { config?: Record<string, unknown> };
+  [SENT_CONTENT_TYPE]?: string;
 }
 type PreParsingHook = (
   request: ParsedRequest,
@@ -25,15 +30,16 @@ type PreParsingHook = (
   payload: Readable,
   done: (error: Error | null, payload?: Readable) => void,
 ) => void;
+type OnRequestHook = (request: ParsedRequest, reply: { callNotFound(): void }) => Promise<unknown>;
 interface RouteOptions {
   url: string;
   method: string | string[];
   preParsing?: PreParsingHook | PreParsingHook[];
+  onRequest?: OnRequestHook | OnRequestHook[];
   config?: Record<string, unknown>;
   [option: string]: unknown;
 }
 interface FastifyLike {
-  hasContentTypeParser(type: string): boolean;
   addContentTypeParser(
     type: string,
     parser: (request: ParsedRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) => void,
@@ -49,48 +55,41 @@ interface FastifyLike {
 }
 
 /**
- * A Fastify plugin that adds a multipart parser unless one is there: plugins load in
- * registration order, so @fastify/multipart registered by the app (or by Nest's adapter for
- * its upload interceptors) before `app.init()` has loaded by now and is left alone. A body over
- * the limits (the lower of MULTIPART_BODY_LIMIT and the app's `bodyLimit`) is a 413: the token
- * endpoints answer it in the module's error format, other routes get Fastify's.
+ * A Fastify plugin that adds the parser of the token routes' bodies: their bytes, up to the
+ * lower of BODY_LIMIT and the app's `bodyLimit` (over it, BODY_TOO_LARGE, which the endpoints
+ * answer in their error format). The Content-Type the client sent is put back. Another route
+ * sent this made-up type gets Fastify's 415, as for any type it has no parser for.
  */
-const addMultipartParser = Object.assign(
+const addRawBodyParser = Object.assign(
   async (fastify: FastifyLike) => {
-    if (fastify.hasContentTypeParser(MULTIPART_TYPE)) return;
-    const maxBytes = Math.min(MULTIPART_BODY_LIMIT, fastify.initialConfig.bodyLimit ?? MULTIPART_BODY_LIMIT);
-    fastify.addContentTypeParser(MULTIPART_TYPE, (request, payload, done) => {
-      parseMultipart(payload, request.headers, maxBytes).then((fields) => {
-        if (fields !== BODY_TOO_LARGE) return done(null, fields);
-        if (request.routeOptions?.config?.[TOKEN_ROUTE] !== true) {
-          // Shaped as an http-errors error, which Nest answers as Fastify's own 413 (the same text).
-          const error = Object.assign(new Error('Request body is too large'), {
-            status: 413,
-            statusCode: 413,
-            expose: true,
-          });
-          return done(error);
-        }
-        // The token endpoints answer it themselves, in their error format (request-body.ts).
-        done(null, BODY_TOO_LARGE);
-      }, done);
+    const maxBytes = Math.min(BODY_LIMIT, fastify.initialConfig.bodyLimit ?? BODY_LIMIT);
+    fastify.addContentTypeParser(RAW_TYPE, (request, payload, done) => {
+      if (request.routeOptions?.config?.[TOKEN_ROUTE] !== true) {
+        // Shaped as an http-errors error, which Nest answers as Fastify's own 415.
+        const error = Object.assign(new Error('Unsupported Media Type'), {
+          status: 415,
+          statusCode: 415,
+          expose: true,
+        });
+        return done(error);
+      }
+      const sent = request[SENT_CONTENT_TYPE];
+      if (sent === undefined) delete request.headers['content-type'];
+      else request.headers['content-type'] = sent;
+      readBytes(payload, request.headers['content-length'], maxBytes).then(
+        (bytes) => done(null, bytes === BODY_TOO_LARGE ? BODY_TOO_LARGE : new RawBody(bytes)),
+        done,
+      );
     });
   },
   // Like fastify-plugin: register on the root context, so every route sees the parser.
-  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'nest-rest-jwt-multipart' },
+  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'nest-rest-jwt-raw-body' },
 );
 
-/**
- * Fastify answers a content type it has no parser for (application/xml...) with its own 415
- * before any handler runs. On the token routes only, such a request is parsed as text/plain (a
- * parser Fastify always has); the raw headers keep the type that was sent, so the endpoint
- * answers 415 in the module's words and error format, as it does for text/plain and on Express.
- */
-const shieldUnsupportedContentType: PreParsingHook = (request, _reply, payload, done) => {
-  const contentType = request.headers['content-type'];
-  if (contentType !== undefined && contentType.trim() !== '' && !isAcceptedContentType(contentType)) {
-    request.headers['content-type'] = 'text/plain';
-  }
+/** Every body of a token route goes to the raw parser above (bodyless methods are never parsed). */
+const readBodyRaw: PreParsingHook = (request, _reply, payload, done) => {
+  request[SENT_CONTENT_TYPE] = request.headers['content-type'];
+  request.headers['content-type'] = RAW_TYPE;
   done(null, payload);
 };
 
@@ -98,11 +97,12 @@ const shieldUnsupportedContentType: PreParsingHook = (request, _reply, payload, 
 const SLASH_TWIN = 'nestRestJwtSlashTwin';
 
 /**
- * Makes the token endpoints behave on Fastify as on Express. Nest strips trailing slashes and
- * Fastify matches them strictly, so each endpoint gets a twin route with the slash, to the same
- * handler (Fastify's documented way to add routes from an onRoute hook), and every token route
- * answers unsupported content types itself. And Fastify refuses multipart bodies unless a
- * parser is registered, so one is added when the app has none.
+ * Makes the token endpoints behave on Fastify as on Express, and both as upstream. Nest strips
+ * trailing slashes and Fastify matches them strictly, so each endpoint gets a twin route with
+ * the slash, to the same handler (Fastify's documented way to add routes from an onRoute hook).
+ * Every token route hands its body over as bytes, for the module to parse as DRF does. And a
+ * path in another case is no token endpoint (upstream's URL patterns match case), even on an
+ * app whose router does not: it gets the app's 404.
  * Runs from the module's `configure()`: the adapter is known and no route is registered yet.
  */
 @Injectable()
@@ -117,18 +117,21 @@ export class FastifyRoutes {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     const fastify = adapter.getInstance<FastifyLike>();
-    fastify.register(addMultipartParser);
-    const base = [this.appConfig.getGlobalPrefix(), this.routePrefix]
-      .map((part) => part.replace(/^\/+|\/+$/g, ''))
-      .filter((part) => part !== '');
+    fastify.register(addRawBodyParser);
     // An app whose router ignores trailing slashes needs no twins (Fastify would call them duplicates).
     const config = fastify.initialConfig;
     const slashesIgnored = Boolean(config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash);
-    const urls = new Set(TOKEN_ROUTES.map((route) => '/' + [...base, route].join('/')));
+    const urls = tokenRoutePaths(this.appConfig.getGlobalPrefix(), this.routePrefix);
+    const sameCase: OnRequestHook = async (request, reply) => {
+      if (matchTokenPath(request.url.split('?')[0], urls) === 'exact') return undefined;
+      reply.callNotFound();
+      return reply;
+    };
     fastify.addHook('onRoute', function (route) {
       // HEAD routes are Fastify's own copies of GET routes: the GET twin brings its own.
       if (route[SLASH_TWIN] || route.method === 'HEAD' || !urls.has(route.url)) return;
-      route.preParsing = [...[route.preParsing ?? []].flat(), shieldUnsupportedContentType];
+      route.preParsing = [...[route.preParsing ?? []].flat(), readBodyRaw];
+      route.onRequest = [sameCase, ...[route.onRequest ?? []].flat()];
       route.config = { ...route.config, [TOKEN_ROUTE]: true };
       if (!slashesIgnored) this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
     });

@@ -1,120 +1,93 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import { bodyStreamOf, type HttpRequestLike, sentContentType } from './http-adapter.js';
+import { type BodySource, type ParsedBody, parseDrfBody } from './drf-parsers.js';
 
-/** Where the data came from: form values may be repeated, and then the last one counts. */
-export type BodySource = 'json' | 'form';
-
-/** The body types the token endpoints accept, as DRF's default parsers do. */
-const JSON_TYPE = 'application/json';
-const FORM_TYPE = 'application/x-www-form-urlencoded';
-export const MULTIPART_TYPE = 'multipart/form-data';
+export type { BodySource } from './drf-parsers.js';
 
 /**
- * Bounds for multipart bodies, which no adapter parses for us. A body that reaches any of them
- * (a field of 64 KiB or more, more than 20 parts, more than `MULTIPART_BODY_LIMIT` bytes) is
- * refused with 413: a truncated or dropped field must never be read as a shorter login.
+ * The most a token endpoint reads of a body, on both adapters (on Fastify, the app's
+ * `bodyLimit` when lower): 1 MiB, Fastify's default. Over it the answer is a 413 in the
+ * module's error format, never a login with a cut field.
  */
-const MULTIPART_LIMITS = { fields: 20, fieldSize: 64 * 1024, files: 0, parts: 20 };
-/** 1 MiB, Fastify's default `bodyLimit` (on Fastify, the app's `bodyLimit` when lower). */
-export const MULTIPART_BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = 1024 * 1024;
 
-/** What parseMultipart gives for a body over the limits. */
+/** What the Fastify parser of the token routes gives for a body over the limit. */
 export const BODY_TOO_LARGE = Symbol('nest-rest-jwt:body-too-large');
 
-const ACCEPTED_TYPES: readonly string[] = [JSON_TYPE, FORM_TYPE, MULTIPART_TYPE];
-
-/** The media type of a Content-Type value, lower-cased and without parameters. */
-export function mediaTypeOf(contentType: string): string {
-  return contentType.split(';')[0].trim().toLowerCase();
+/** The bytes of a token route's body, as the Fastify parser of the token routes hands them over. */
+export class RawBody {
+  constructor(readonly bytes: Buffer) {}
 }
 
-export function isAcceptedContentType(contentType: string): boolean {
-  return ACCEPTED_TYPES.includes(mediaTypeOf(contentType));
-}
-
-export type ReadBody =
-  | { kind: 'data'; data: unknown; source: BodySource }
-  | { kind: 'unsupported'; contentType: string }
-  | { kind: 'too-large' };
+export type ReadBody = ParsedBody;
 
 /**
- * The body of a request to a token endpoint, whichever adapter parsed it. JSON and form bodies
- * come parsed by the adapter; multipart bodies are parsed here on Express (which leaves them
- * alone) and by the parser fastify-routes.ts adds on Fastify, which gives BODY_TOO_LARGE as the
- * body when a multipart body is over the limits. The type is the one the client sent: on
- * Fastify an unsupported one reaches here parsed as text (see fastify-routes.ts).
+ * The body of a request to a token endpoint, read from the bytes the client sent and parsed as
+ * djangorestframework parses it (drf-parsers.ts), whichever adapter carried it: on Fastify the
+ * token routes' own parser hands over the bytes (fastify-routes.ts); on Express the adapter's
+ * body parsers let the token routes by (express-routes.ts) and the stream is read here. A body
+ * that something else already parsed (an app's own middleware) is read as it was parsed.
  */
 export async function readRequestBody(request: HttpRequestLike): Promise<ReadBody> {
-  if (request.body === BODY_TOO_LARGE) return { kind: 'too-large' };
   const contentType = sentContentType(request);
-  if (contentType === undefined || contentType.trim() === '') {
-    // No declared type: DRF treats the body as empty.
-    return { kind: 'data', data: {}, source: 'form' };
+  if (request.body === BODY_TOO_LARGE) return { kind: 'too-large' };
+  if (request.body instanceof RawBody) return parseDrfBody(request.body.bytes, contentType);
+  const stream = bodyStreamOf(request);
+  if (isUnread(stream)) {
+    const bytes = await readBytes(stream, request.headers['content-length'], BODY_LIMIT);
+    return bytes === BODY_TOO_LARGE ? { kind: 'too-large' } : parseDrfBody(bytes, contentType);
   }
-  const mediaType = mediaTypeOf(contentType);
-  if (mediaType === JSON_TYPE) {
-    return { kind: 'data', data: request.body === undefined ? {} : request.body, source: 'json' };
-  }
-  if (mediaType === FORM_TYPE) {
-    return { kind: 'data', data: request.body ?? {}, source: 'form' };
-  }
-  if (mediaType === MULTIPART_TYPE) {
-    // Unparsed: Express leaves multipart alone, and @fastify/multipart leaves the stream unread.
-    const data =
-      request.body !== undefined ? request.body : await parseMultipart(bodyStreamOf(request), request.headers);
-    if (data === BODY_TOO_LARGE) return { kind: 'too-large' };
-    return { kind: 'data', data, source: 'form' };
-  }
-  return { kind: 'unsupported', contentType };
+  return alreadyParsed(request.body, contentType);
+}
+
+function isUnread(stream: Readable): boolean {
+  return typeof stream.on === 'function' && stream.readableEnded === false && stream.readableFlowing !== true;
 }
 
 /**
- * Collects the text fields of a multipart body; file parts are skipped. A body over the limits
- * (see MULTIPART_LIMITS) gives BODY_TOO_LARGE; the rest of it is read and dropped, as Express's
- * body parser does, so that the client gets the answer.
+ * Reads a body up to `limit` bytes. A body declared or found larger gives BODY_TOO_LARGE; the
+ * rest of it is read and dropped, as Express's body parser does, so that the client gets the answer.
  */
-export function parseMultipart(
+export function readBytes(
   stream: Readable,
-  headers: HttpRequestLike['headers'],
-  maxBytes = MULTIPART_BODY_LIMIT,
-): Promise<Record<string, string[]> | typeof BODY_TOO_LARGE> {
+  declaredLength: unknown,
+  limit: number,
+): Promise<Buffer | typeof BODY_TOO_LARGE> {
   return new Promise((resolve) => {
-    const fields: Record<string, string[]> = Object.create(null);
-    if (Number(headers['content-length']) > maxBytes) {
+    if (Number(declaredLength) > limit) {
       stream.resume();
       resolve(BODY_TOO_LARGE);
       return;
     }
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: headers as IncomingHttpHeaders, limits: MULTIPART_LIMITS });
-    } catch {
-      // No or malformed boundary: nothing can be read, so the body counts as empty.
-      resolve(fields);
-      return;
-    }
-    let overLimit = false;
+    const chunks: Buffer[] = [];
     let received = 0;
-    const count = (chunk: Buffer | string) => {
-      received += chunk.length;
-      if (received <= maxBytes) return;
-      stream.off('data', count);
-      stream.unpipe(parser);
-      stream.resume();
-      resolve(BODY_TOO_LARGE);
+    let settled = false;
+    const settle = (result: Buffer | typeof BODY_TOO_LARGE) => {
+      if (settled) return;
+      settled = true;
+      stream.off('data', onData);
+      resolve(result);
     };
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated || info.nameTruncated) overLimit = true;
-      else (fields[name] ??= []).push(value);
-    });
-    parser.on('fieldsLimit', () => (overLimit = true));
-    parser.on('partsLimit', () => (overLimit = true));
-    parser.on('file', (_name, file) => file.resume());
-    parser.on('close', () => resolve(overLimit ? BODY_TOO_LARGE : fields));
-    parser.on('error', () => resolve(overLimit ? BODY_TOO_LARGE : fields));
-    stream.on('data', count);
-    stream.pipe(parser);
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      received += bytes.length;
+      if (received > limit) {
+        settle(BODY_TOO_LARGE);
+        stream.resume();
+        return;
+      }
+      chunks.push(bytes);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => settle(Buffer.concat(chunks)));
+    // A client that goes away mid-body gets no answer; what was read is enough to finish.
+    stream.once('error', () => settle(Buffer.concat(chunks)));
+    stream.once('close', () => settle(Buffer.concat(chunks)));
   });
+}
+
+/** A body an app's own middleware parsed before the module could read it: JSON or form data as given. */
+function alreadyParsed(body: unknown, contentType: string | undefined): ReadBody {
+  const source: BodySource = /^\s*application\/json/i.test(contentType ?? '') ? 'json' : 'form';
+  return { kind: 'data', data: body ?? {}, source };
 }

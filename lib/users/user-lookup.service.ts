@@ -37,10 +37,14 @@ export abstract class UserLookupService<TUser extends object = object> {
     return String((user as { username?: unknown }).username);
   }
 
-  /** The `email` claim; undefined or null leaves it out of the token. */
+  /**
+   * The `email` claim. As upstream with Django's User, whose email is `''` when it has none,
+   * every token carries it: `''` for a user without an email. Override it to return undefined
+   * (or null) to leave the claim out, as upstream does for a user model with no email field.
+   */
   getEmail(user: TUser): string | null | undefined {
     const email = (user as { email?: unknown }).email;
-    return typeof email === 'string' ? email : undefined;
+    return typeof email === 'string' ? email : '';
   }
 
   /** Inactive users cannot log in, and their tokens are refused. */

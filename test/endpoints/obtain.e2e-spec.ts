@@ -120,12 +120,12 @@ describe.each(ADAPTERS)('/api-token-auth/ on %s', (adapter) => {
       expect(second.jti).not.toBe(first.jti);
     });
 
-    it('gives a uuid-id user a string user_id and no email claim', async () => {
+    it('gives a uuid-id user a string user_id, and "email": "" as it has none (as Django’s User)', async () => {
       const payload = payloadOf(tokenOf(await postJson(app.server, OBTAIN, UUID_USER)));
       expect(payload.user_id).toBe(UUID_USER_ID);
       expect(payload.username).toBe('uuid-user');
-      expect(payload).not.toHaveProperty('email');
-      expect(Object.keys(payload).sort()).toEqual(['exp', 'iat', 'jti', 'user_id', 'username']);
+      expect(payload.email).toBe('');
+      expect(Object.keys(payload).sort()).toEqual(['email', 'exp', 'iat', 'jti', 'user_id', 'username']);
     });
 
     it('trims the username: " admin " logs in as admin', async () => {
@@ -201,10 +201,11 @@ describe.each(ADAPTERS)('/api-token-auth/ on %s', (adapter) => {
       expectBetween(payload.exp, before + 300, after + 300);
     });
 
-    it('gives the upstream payload for a user without email: user_id, username, exp', async () => {
+    it('gives the upstream payload for a user without email: user_id, username, exp, email ""', async () => {
       const payload = payloadOf(tokenOf(await postJson(app.server, OBTAIN, UUID_USER)));
-      expect(Object.keys(payload)).toEqual(['user_id', 'username', 'exp']);
+      expect(Object.keys(payload)).toEqual(['user_id', 'username', 'exp', 'email']);
       expect(payload.user_id).toBe(UUID_USER_ID);
+      expect(payload.email).toBe('');
     });
   });
 

@@ -27,15 +27,15 @@ describe('DRF field messages', () => {
 
 describe('charField (DRF CharField, allow_blank=False, allow_null=False)', () => {
   it('missing (undefined): This field is required.', () => {
-    expect(charField(undefined, true)).toEqual({ error: FIELD_REQUIRED });
+    expect(charField(undefined, true)).toEqual({ errors: [FIELD_REQUIRED] });
   });
 
   it('null: This field may not be null.', () => {
-    expect(charField(null, true)).toEqual({ error: FIELD_NULL });
+    expect(charField(null, true)).toEqual({ errors: [FIELD_NULL] });
   });
 
   it.each([true, false, {}, [], ['admin']])('%p: Not a valid string.', (value) => {
-    expect(charField(value, true)).toEqual({ error: FIELD_NOT_STRING });
+    expect(charField(value, true)).toEqual({ errors: [FIELD_NOT_STRING] });
   });
 
   it('numbers become their text (DRF accepts int and float)', () => {
@@ -43,12 +43,12 @@ describe('charField (DRF CharField, allow_blank=False, allow_null=False)', () =>
   });
 
   it('empty string: This field may not be blank.', () => {
-    expect(charField('', true)).toEqual({ error: FIELD_BLANK });
-    expect(charField('', false)).toEqual({ error: FIELD_BLANK });
+    expect(charField('', true)).toEqual({ errors: [FIELD_BLANK] });
+    expect(charField('', false)).toEqual({ errors: [FIELD_BLANK] });
   });
 
   it('whitespace only with trimming: This field may not be blank.', () => {
-    expect(charField('  \t ', true)).toEqual({ error: FIELD_BLANK });
+    expect(charField('  \t ', true)).toEqual({ errors: [FIELD_BLANK] });
   });
 
   it('whitespace only without trimming: kept as sent', () => {
@@ -64,7 +64,7 @@ describe('charField (DRF CharField, allow_blank=False, allow_null=False)', () =>
   });
 
   it('a NUL character: Null characters are not allowed.', () => {
-    expect(charField('ad\0min', true)).toEqual({ error: FIELD_NULL_CHARACTERS });
+    expect(charField('ad\0min', true)).toEqual({ errors: [FIELD_NULL_CHARACTERS] });
   });
 });
 

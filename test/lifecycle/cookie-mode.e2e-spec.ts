@@ -51,20 +51,43 @@ async function login(t: LiveTestApp): Promise<Session> {
   return { jwt, csrf, cookie: `jwt=${jwt}; csrftoken=${csrf}`, login: response };
 }
 
+/**
+ * A login, and the Max-Age its cookies must carry: the token's remaining lifetime when the
+ * cookie was written, a moment between the clock readings around the request (300 s, or 299 when
+ * a second began between issuing the token and writing the cookie).
+ */
+async function timedLogin(t: LiveTestApp): Promise<Session & { maxAge: number }> {
+  const before = Math.floor(Date.now() / 1000);
+  const session = await login(t);
+  const after = Math.floor(Date.now() / 1000);
+  const { exp, iat } = JSON.parse(Buffer.from(session.jwt.split('.')[1], 'base64url').toString()) as {
+    exp: number;
+    iat: number;
+  };
+  expect(exp - iat).toBe(300);
+  const line = setCookies(session.login).get('jwt') ?? '';
+  const maxAge = Number(/Max-Age=(\d+)/.exec(line)?.[1]);
+  expect(maxAge).toBeGreaterThanOrEqual(exp - after);
+  expect(maxAge).toBeLessThanOrEqual(exp - before);
+  return { ...session, maxAge };
+}
+
 describe.each(ADAPTERS)('Cookie mode (authCookie) (%s)', (adapter) => {
   const t = useApp(adapter, moduleWith(), { resetUsers: true });
 
   it('login sets the token as an HttpOnly, Secure, SameSite=Lax cookie living as long as the token', async () => {
-    const { login: response, jwt } = await login(t);
+    const { login: response, jwt, maxAge } = await timedLogin(t);
     expect(jwt).toBe(response.body.token);
     const line = setCookies(response).get('jwt');
-    expect(line).toBe(`jwt=${jwt}; Max-Age=300; Path=/; HttpOnly; Secure; SameSite=Lax`);
+    expect(line).toBe(`jwt=${jwt}; Max-Age=${maxAge}; Path=/; HttpOnly; Secure; SameSite=Lax`);
   });
 
   it('and a readable CSRF cookie (not HttpOnly) with 32 random bytes', async () => {
-    const { login: response, csrf } = await login(t);
+    const { login: response, csrf, maxAge } = await timedLogin(t);
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(setCookies(response).get('csrftoken')).toBe(`csrftoken=${csrf}; Max-Age=300; Path=/; Secure; SameSite=Lax`);
+    expect(setCookies(response).get('csrftoken')).toBe(
+      `csrftoken=${csrf}; Max-Age=${maxAge}; Path=/; Secure; SameSite=Lax`,
+    );
     expect(csrf).not.toBe((await login(t)).csrf);
   });
 

@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
-import { JwtAuthModule, type JwtAuthModuleOptions } from '../../lib/index.js';
+import { JwtAuthModule, type JwtAuthModuleExtras, type JwtAuthModuleOptions } from '../../lib/index.js';
 import { type AdapterName, SECRET, useApp, UsersModule } from './apps.js';
 import type { InMemoryUsers, TestUser } from './users.js';
 
@@ -52,7 +52,7 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** A second HS256 secret, long enough, that the apps do not use. */
 export const OTHER_SECRET = 'another-secret-that-is-also-long-enough-for-hs256';
 
-export type TokenModuleOptions = JwtAuthModuleOptions<TestUser>;
+export type TokenModuleOptions = JwtAuthModuleOptions<TestUser> & JwtAuthModuleExtras;
 
 /**
  * JwtAuthModule.forRoot with the test secret and the in-memory users. The login limits are off
@@ -111,7 +111,10 @@ export const detail = (message: string): { detail: string } => ({ detail: messag
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  413: 'Payload Too Large',
   415: 'Unsupported Media Type',
 };
 
