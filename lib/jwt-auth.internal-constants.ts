@@ -21,3 +21,6 @@ export const JWT_AUTH_HOOKS = Symbol('nest-rest-jwt:hooks');
 
 /** The login throttle's settings (false: off). */
 export const JWT_AUTH_LOGIN_THROTTLE = Symbol('nest-rest-jwt:login-throttle');
+
+/** Which form of `forRootAsync` gave the options (useFactory, useClass, useExisting); absent with forRoot. */
+export const JWT_AUTH_OPTIONS_SOURCE = Symbol('nest-rest-jwt:options-source');

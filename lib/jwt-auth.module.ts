@@ -1,7 +1,9 @@
-import { Module, type NestModule, Optional } from '@nestjs/common';
+import { type DynamicModule, Module, type NestModule, Optional } from '@nestjs/common';
 import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
-import { ConfigurableModuleClass } from './jwt-auth.module-definition.js';
+import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass } from './jwt-auth.module-definition.js';
+import { JWT_AUTH_OPTIONS_SOURCE } from './jwt-auth.internal-constants.js';
+import type { OptionsSource } from './settings/option-names.js';
 
 /**
  * djangorestframework-jwt for Nest:
@@ -16,6 +18,21 @@ export class JwtAuthModule extends ConfigurableModuleClass implements NestModule
     @Optional() private readonly expressRoutes?: ExpressRoutes,
   ) {
     super();
+  }
+
+  /**
+   * `forRoot`'s options from a factory (`useFactory`), a class (`useClass`) or a provider
+   * (`useExisting`); the module-shaping options (`globalGuard`, `routePrefix`, ...) beside it.
+   * The module also records which form it was, so that a start-up error can show where an
+   * option belongs.
+   */
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    const module = super.forRootAsync(options);
+    const source: OptionsSource = options.useClass ? 'useClass' : options.useExisting ? 'useExisting' : 'useFactory';
+    return {
+      ...module,
+      providers: [...(module.providers ?? []), { provide: JWT_AUTH_OPTIONS_SOURCE, useValue: source }],
+    };
   }
 
   /** Nest calls this once the HTTP adapter is known and before any route is registered. */

@@ -18,6 +18,7 @@ import {
   JWT_AUTH_JWKS,
   JWT_AUTH_JWT_SERVICE,
   JWT_AUTH_LOGIN_THROTTLE,
+  JWT_AUTH_OPTIONS_SOURCE,
   JWT_AUTH_ROUTE_PREFIX,
   JWT_AUTH_SETTINGS,
   JWT_AUTH_STRATEGY,
@@ -27,6 +28,7 @@ import { openApiProvider } from './openapi/openapi-decorations.js';
 import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
+import { checkModuleShaping, type OptionsSource } from './settings/option-names.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -35,6 +37,8 @@ import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
 
 export type ModuleExtras = Required<JwtAuthModuleExtras>;
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 /** A provider of one part of the settings, for a class that needs that part only. */
 const settingsPart = <K extends keyof JwtAuthSettings>(provide: symbol, key: K): Provider => ({
@@ -52,17 +56,20 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     ...(definition.providers ?? []),
     {
       provide: JWT_AUTH_SETTINGS,
-      // Validates once: a bad option stops the app here, with the option's name.
-      useFactory: async (options: JwtAuthModuleOptions) => {
+      // Validates once: a bad option stops the app here, with the option's name. The
+      // module-shaping options (extras) were read above already; a mistake in them stops it too.
+      useFactory: async (options: JwtAuthModuleOptions, source: OptionsSource | undefined) => {
         try {
-          return resolveSettings(options);
+          checkModuleShaping(extras, source ?? 'forRoot');
+          return resolveSettings(options, source ?? 'forRoot');
         } catch (error) {
           // The module will never start, so it will never close a store that opened a connection.
           await options?.revocationStore?.close?.().catch(() => undefined);
           throw error;
         }
       },
-      inject: [JWT_AUTH_MODULE_OPTIONS],
+      // Provided by JwtAuthModule.forRootAsync only.
+      inject: [JWT_AUTH_MODULE_OPTIONS, { token: JWT_AUTH_OPTIONS_SOURCE, optional: true }],
     },
     { provide: JWT_AUTH_CONFIG, useFactory: publicConfigOf, inject: [JWT_AUTH_SETTINGS] },
     {
@@ -90,7 +97,13 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     JwtAuthGuard,
   ];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
-  const tokenController = extras.controller ? tokenControllerAt(extras.routePrefix) : undefined;
+  // A value of the wrong type stops the app at start-up (checkModuleShaping, above); until then
+  // it must not break the module's scanning with an error that names nothing.
+  const routePrefix = typeof extras.routePrefix === 'string' ? extras.routePrefix : '';
+  // A module given alone is imported, so that the start reaches that error before any other.
+  const given: unknown = extras.imports;
+  const extraImports = Array.isArray(given) ? given : typeof given === 'function' || isObject(given) ? [given] : [];
+  const tokenController = extras.controller ? tokenControllerAt(routePrefix) : undefined;
   const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
   if (extras.jwks) {
     controllers.push(JwksController);
@@ -106,7 +119,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   }
   if (extras.controller) {
     providers.push(
-      { provide: JWT_AUTH_ROUTE_PREFIX, useValue: extras.routePrefix },
+      { provide: JWT_AUTH_ROUTE_PREFIX, useValue: routePrefix },
       settingsPart(JWT_AUTH_HOOKS, 'hooks'),
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
       FastifyRoutes,
@@ -117,8 +130,8 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   }
   return {
     ...definition,
-    global: extras.isGlobal,
-    imports: [...new Set([...(definition.imports ?? []), ...(extras.imports ?? [])])],
+    global: extras.isGlobal === true,
+    imports: [...new Set([...(definition.imports ?? []), ...extraImports])],
     providers,
     controllers,
     // The settings and TokenAuthentication are exported for the guards an app's modules build

@@ -1,5 +1,12 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { notAuthenticated, type Refusal, refusalOf } from '../common/refusal.js';
 import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
@@ -17,6 +24,12 @@ import { type HandshakeSocket, type SocketCredentials, socketCredentials } from 
 /** What authenticating a request or a socket gives: the user, or the refusal to answer with. */
 export type Authentication = { user: object; refusal?: undefined } | { refusal: Refusal };
 
+/** What a guard needs of its JwtAuthModule. */
+interface GuardModule {
+  settings: JwtAuthSettings;
+  authentication: TokenAuthentication;
+}
+
 /**
  * Protects routes with `Authorization: <prefix> <token>` (upstream's
  * JSONWebTokenAuthentication), or the token cookie in cookie mode. Every refusal is a 401 with
@@ -24,20 +37,54 @@ export type Authentication = { user: object; refusal?: undefined } | { refusal: 
  * outage a 503 unless configured as 401). Routes marked `@Public()` pass through. As a global
  * guard it also authenticates gateway messages, as WsJwtAuthGuard does.
  *
+ * Works in every module of the app: where JwtAuthModule is imported, Nest injects its settings;
+ * in a module that does not import it, the guard finds the app's JwtAuthModule at start-up
+ * (and says what to import when the app has none, or several).
+ *
  * Built to be subclassed: override `renderRefusal` to answer refusals otherwise (another body,
  * another status), or `authenticate` to add a check.
  */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
-  /** The `WWW-Authenticate` value of a 401. */
-  protected readonly challenge: string;
+export class JwtAuthGuard implements CanActivate, OnModuleInit {
+  // Named so as not to collide with the fields of subclasses (`moduleRef` is a common one).
+  private jwtAuthParts?: GuardModule;
 
   constructor(
-    @Inject(JWT_AUTH_SETTINGS) protected readonly settings: JwtAuthSettings,
+    @Optional() @Inject(JWT_AUTH_SETTINGS) settings: JwtAuthSettings | undefined,
     protected readonly reflector: Reflector,
-    protected readonly authentication: TokenAuthentication,
+    @Optional() @Inject(TokenAuthentication) authentication: TokenAuthentication | undefined,
+    @Optional() @Inject(ModuleRef) private readonly jwtAuthModuleRef?: ModuleRef,
   ) {
-    this.challenge = `${settings.authHeaderPrefix} realm="api"`;
+    if (settings !== undefined && authentication !== undefined) this.jwtAuthParts = { settings, authentication };
+  }
+
+  /** The settings of the app's JwtAuthModule. */
+  protected get settings(): JwtAuthSettings {
+    return this.jwtAuthModule().settings;
+  }
+
+  /** Token authentication, as JwtAuthModule does it. */
+  protected get authentication(): TokenAuthentication {
+    return this.jwtAuthModule().authentication;
+  }
+
+  /** The `WWW-Authenticate` value of a 401. */
+  protected get challenge(): string {
+    return `${this.settings.authHeaderPrefix} realm="api"`;
+  }
+
+  /**
+   * Finds the app's JwtAuthModule at start-up, when its own module does not import it (a
+   * subclass that overrides this calls `super.onModuleInit()`, or the guard finds it on its first
+   * request, and an app it cannot serve fails there rather than at start-up).
+   */
+  onModuleInit(): void {
+    this.jwtAuthModule();
+  }
+
+  private jwtAuthModule(): GuardModule {
+    this.jwtAuthParts ??= findJwtAuthModule(this.jwtAuthModuleRef, this.constructor.name);
+    return this.jwtAuthParts;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -110,4 +157,35 @@ export class JwtAuthGuard implements CanActivate {
       return { refusal };
     }
   }
+}
+
+/**
+ * The JwtAuthModule of the app, for a guard whose own module does not import it. Nest's
+ * `strict: false` lookup sees every module; an app with none, or with several (the guard could
+ * not tell which one it means), cannot start.
+ */
+function findJwtAuthModule(moduleRef: ModuleRef | undefined, guard: string): GuardModule {
+  const found = (token: symbol | typeof TokenAuthentication): unknown[] => {
+    try {
+      return moduleRef?.get(token, { strict: false, each: true }) ?? [];
+    } catch {
+      return [];
+    }
+  };
+  const settings = found(JWT_AUTH_SETTINGS) as JwtAuthSettings[];
+  const authentication = found(TokenAuthentication) as TokenAuthentication[];
+  if (settings.length === 1 && authentication.length === 1) {
+    return { settings: settings[0], authentication: authentication[0] };
+  }
+  if (settings.length === 0) {
+    throw new Error(
+      `nest-rest-jwt: ${guard} needs JwtAuthModule, and the app has none: ` +
+        'import JwtAuthModule.forRoot({ ... }) (or forRootAsync) once, in the root module',
+    );
+  }
+  throw new Error(
+    `nest-rest-jwt: ${guard} is used in a module that does not import JwtAuthModule, and the app has ` +
+      `${settings.length} of them: import the one it should use into that module (the same ` +
+      'JwtAuthModule.forRoot(...) value), or make that one isGlobal',
+  );
 }

@@ -1,6 +1,9 @@
+import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
+
 /**
  * Every setting's default, in one table (djangorestframework-jwt's `api_settings.DEFAULTS`,
- * simplejwt's `DEFAULTS`). Durations are in seconds.
+ * simplejwt's `DEFAULTS`). Durations are in seconds. Every option's name is in OPTION_NAMES
+ * (option-names.ts), which the options interface must match.
  */
 export const DEFAULTS = {
   algorithm: 'HS256',
@@ -21,4 +24,4 @@ export const DEFAULTS = {
   stateless: false,
   revocationUnavailableStatus: 503,
   rotateOnRefresh: false,
-} as const;
+} as const satisfies { readonly [K in keyof JwtAuthModuleOptions]?: unknown };

@@ -17,6 +17,7 @@ import type { RevocationStore } from '../revocation/revocation-store.js';
 import { type LoginThrottleSettings, resolveLoginThrottle } from '../throttle/login-throttle-settings.js';
 import { DEFAULTS } from './defaults.js';
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
+import { checkNames, type OptionsSource } from './option-names.js';
 
 /** The options after validation: defaults applied, durations in seconds, keys built once. */
 export interface JwtAuthSettings extends KeyRing {
@@ -59,11 +60,20 @@ export interface JwtAuthSettings extends KeyRing {
   hooks: ResolvedHooks;
 }
 
-/** Validates the options once, at start-up, and builds the keys. Throws JwtAuthConfigError. */
-export function resolveSettings(options: JwtAuthModuleOptions<object> | undefined): JwtAuthSettings {
+/**
+ * Validates the options once, at start-up, and builds the keys. Throws JwtAuthConfigError.
+ * `source` (where the options came from) only words the error for a module-shaping option
+ * returned by `forRootAsync`'s factory.
+ */
+export function resolveSettings(
+  options: JwtAuthModuleOptions<object> | undefined,
+  source: OptionsSource = 'forRoot',
+): JwtAuthSettings {
   if (options === null || typeof options !== 'object') {
     throw new JwtAuthConfigError('options', 'must be an object');
   }
+  // Names first: a typo is the likeliest cause of whatever else looks wrong.
+  checkNames(options, source);
   const algorithm: unknown = options.algorithm ?? DEFAULTS.algorithm;
   if (!isSupportedAlgorithm(algorithm)) {
     throw new JwtAuthConfigError(

@@ -44,9 +44,15 @@ describe('the hooks option, validated at start-up', () => {
     },
   );
 
-  it('refuses a misspelt hook, which would never run', () => {
+  it('refuses a misspelt hook, which would never run, with the name meant', () => {
     expect(configMessage(withHooks({ onLoginSuccess: () => undefined }))).toBe(
-      'nest-rest-jwt: option "hooks.onLoginSuccess" is not a hook: use one of onLoginSucceeded, onLoginFailed, onTokenRefreshed, onTokenRevoked',
+      'nest-rest-jwt: option "hooks.onLoginSuccess" is unknown: did you mean "hooks.onLoginSucceeded"?',
+    );
+  });
+
+  it('refuses a name that is no hook at all, listing the hooks', () => {
+    expect(configMessage(withHooks({ audit: () => undefined }))).toBe(
+      'nest-rest-jwt: option "hooks.audit" is unknown: hooks takes onLoginSucceeded, onLoginFailed, onTokenRefreshed or onTokenRevoked',
     );
   });
 

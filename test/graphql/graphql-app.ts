@@ -81,18 +81,24 @@ export async function startGraphqlApp(
   adapter: AdapterName,
   jwtModule: DynamicModule,
   resolver: Type<unknown>,
+  { inFeatureModule = false }: { inFeatureModule?: boolean } = {},
 ): Promise<TestApp> {
+  /** With `inFeatureModule`, the resolver lives in a feature module that does not import JwtAuthModule. */
+  @Module({ providers: [resolver] })
+  class ResolverFeatureModule {}
+
   @Module({
     imports: [
       UsersModule,
       jwtModule,
+      ...(inFeatureModule ? [ResolverFeatureModule] : []),
       GraphQLModule.forRoot<ApolloDriverConfig>({
         driver: ApolloDriver,
         typeDefs: TYPE_DEFS,
         includeStacktraceInErrorResponses: false,
       }),
     ],
-    providers: [resolver],
+    providers: inFeatureModule ? [] : [resolver],
   })
   class GraphqlAppModule {}
 

@@ -107,6 +107,25 @@ describe.each(ADAPTERS)('JwtAuthGuard on GraphQL resolvers, @UseGuards on the re
   });
 });
 
+describe.each(ADAPTERS)('JwtAuthGuard on a resolver of a feature module without JwtAuthModule (%s)', (adapter) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startGraphqlApp(
+      adapter,
+      JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule] }),
+      GuardedResolver,
+      { inFeatureModule: true },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('refuses a query without a token, and answers one with a valid token', async () => {
+    expectGraphqlRefusal(await query(t.server, '{ me }'), 'me', NOT_PROVIDED);
+    const response = await query(t.server, '{ me }', `JWT ${signHs(adminClaims())}`);
+    expect(response.body).toEqual({ data: { me: 'admin' } });
+  });
+});
+
 describe.each(ADAPTERS)('JwtAuthGuard as the global guard covers resolvers (%s)', (adapter) => {
   let t: TestApp;
   beforeAll(async () => {

@@ -36,9 +36,24 @@ export interface WsTestApp extends TestApp {
   url: string;
 }
 
-/** A real Nest app with socket.io (IoAdapter), listening on a free loopback port. */
-export async function startWsApp(adapter: AdapterName, jwtModule: DynamicModule): Promise<WsTestApp> {
-  @Module({ imports: [UsersModule, jwtModule], controllers: [ProtectedController], providers: [AccountGateway] })
+/** AccountGateway in a feature module that does not import JwtAuthModule. */
+@Module({ providers: [AccountGateway] })
+class AccountFeatureModule {}
+
+/**
+ * A real Nest app with socket.io (IoAdapter), listening on a free loopback port. With
+ * `inFeatureModule`, the gateway lives in a feature module that does not import JwtAuthModule.
+ */
+export async function startWsApp(
+  adapter: AdapterName,
+  jwtModule: DynamicModule,
+  { inFeatureModule = false }: { inFeatureModule?: boolean } = {},
+): Promise<WsTestApp> {
+  @Module({
+    imports: [UsersModule, jwtModule, ...(inFeatureModule ? [AccountFeatureModule] : [])],
+    controllers: [ProtectedController],
+    providers: inFeatureModule ? [] : [AccountGateway],
+  })
   class WsAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [WsAppModule] }).compile();

@@ -132,6 +132,28 @@ describe.each(ADAPTERS)('WsJwtAuthGuard on a socket.io gateway (%s)', (adapter) 
   });
 });
 
+describe.each(ADAPTERS)('WsJwtAuthGuard on a gateway of a feature module without JwtAuthModule (%s)', (adapter) => {
+  let t: WsTestApp;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    t = await startWsApp(adapter, JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule] }), {
+      inFeatureModule: true,
+    });
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(() => t.close());
+
+  it('refuses a message without a token, and accepts one with a valid token', async () => {
+    const anonymous = await connect(t.url);
+    const authenticated = await connect(t.url, { auth: { token: signHs(adminClaims()) } });
+    sockets.push(anonymous, authenticated);
+    expect(await send(anonymous, 'whoami')).toEqual(refusal(NOT_PROVIDED));
+    expect(await send(authenticated, 'whoami')).toEqual({ ack: 'admin' });
+  });
+});
+
 describe.each(ADAPTERS)('WsJwtAuthGuard in cookie mode (%s)', (adapter) => {
   let t: WsTestApp;
   let socket: Socket | undefined;
