@@ -2,10 +2,8 @@
 
 // The module and its options
 export { JwtAuthModule } from './jwt-auth.module.js';
-export {
-  ASYNC_OPTIONS_TYPE as JwtAuthModuleAsyncOptions,
-  OPTIONS_TYPE as JwtAuthModuleForRootOptions,
-} from './jwt-auth.module-definition.js';
+// Each also a value, as before: `typeof JwtAuthModuleAsyncOptions` is Nest's ASYNC_OPTIONS_TYPE.
+export { JwtAuthModuleAsyncOptions, JwtAuthModuleForRootOptions } from './jwt-auth.module-definition.js';
 export { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
 export type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 export type { JwtAuthConfig } from './settings/jwt-auth-config.js';
@@ -13,7 +11,7 @@ export type { AuthCookieOptions, CsrfOptions } from './cookies/cookie-settings.j
 export { LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './throttle/login-throttle-settings.js';
 export type { KeyInput } from './keys/key-inputs.js';
 export type { Jwks } from './keys/jwks.js';
-export { parseDuration, type Duration } from './common/duration.js';
+export { parseDuration, type Duration, type DurationString, type DurationUnit } from './common/duration.js';
 export {
   SUPPORTED_ALGORITHMS,
   type AnyRequest,

@@ -1,3 +1,5 @@
+import type { Duration } from '../lib/index.js';
+
 /** Reads one environment variable (process.env, or ConfigService.get in the app). */
 export type EnvReader = (name: string) => string | undefined;
 
@@ -10,6 +12,15 @@ export class SampleConfigError extends Error {
 export function readString(env: EnvReader, name: string): string | undefined {
   const value = env(name);
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * A duration variable ('300', '5m', '7d'): text the compiler cannot check, so it is passed on
+ * `as Duration`; the library parses it at start-up and stops the app, naming the option, when
+ * it is no duration.
+ */
+export function readDuration(env: EnvReader, name: string): Duration | undefined {
+  return readString(env, name) as Duration | undefined;
 }
 
 const TRUE_WORDS = new Set(['true', '1', 'yes']);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
 import { RedisRevocationStore } from '../lib/redis/index.js';
-import { type EnvReader, readBoolean, readChoice, readString, SampleConfigError } from './env.js';
+import { type EnvReader, readBoolean, readChoice, readDuration, readString, SampleConfigError } from './env.js';
 
 /** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */
 const isHmac = (algorithm: string): boolean => algorithm.startsWith('HS');
@@ -37,18 +37,18 @@ export function jwtSettingsFromEnv(
   const options: JwtAuthModuleOptions = {
     ...keys,
     algorithm,
-    expirationDelta: readString(env, 'JWT_EXPIRATION_DELTA'),
+    expirationDelta: readDuration(env, 'JWT_EXPIRATION_DELTA'),
     allowRefresh: readBoolean(env, 'JWT_ALLOW_REFRESH', true),
-    refreshExpirationDelta: readString(env, 'JWT_REFRESH_EXPIRATION_DELTA'),
+    refreshExpirationDelta: readDuration(env, 'JWT_REFRESH_EXPIRATION_DELTA'),
     authHeaderPrefix: readString(env, 'JWT_AUTH_HEADER_PREFIX'),
-    leeway: readString(env, 'JWT_LEEWAY'),
+    leeway: readDuration(env, 'JWT_LEEWAY'),
     audience: readString(env, 'JWT_AUDIENCE'),
     issuer: readString(env, 'JWT_ISSUER'),
     verifyExpiration: readBoolean(env, 'JWT_VERIFY_EXPIRATION', true),
     errorFormat: readChoice(env, 'JWT_ERROR_FORMAT', ERROR_FORMATS, 'nest'),
     loginThrottle: {
       limit: readAttempts(env, 'LOGIN_THROTTLE_LIMIT'),
-      ttl: readString(env, 'LOGIN_THROTTLE_TTL'),
+      ttl: readDuration(env, 'LOGIN_THROTTLE_TTL'),
     },
     authCookie: authCookie(env),
     rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
