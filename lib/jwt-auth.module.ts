@@ -1,13 +1,17 @@
 import { type DynamicModule, Module, type NestModule, Optional } from '@nestjs/common';
 import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
-import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass } from './jwt-auth.module-definition.js';
+import {
+  ConfigurableModuleClass,
+  type JwtAuthModuleAsyncOptions,
+  type JwtAuthModuleForRootOptions,
+} from './jwt-auth.module-definition.js';
 import { JWT_AUTH_OPTIONS_SOURCE } from './jwt-auth.internal-constants.js';
 import type { OptionsSource } from './settings/option-names.js';
 
 /**
  * djangorestframework-jwt for Nest:
- * `JwtAuthModule.forRoot({ secretKey, imports: [UsersModule] })` or `forRootAsync({...})`.
+ * `JwtAuthModule.forRoot<User>({ secretKey, imports: [UsersModule] })` or `forRootAsync({...})`.
  * Serves `/api-token-auth/`, `/api-token-refresh/` and `/api-token-verify/`, and exports
  * JwtAuthGuard and JwtAuthService.
  */
@@ -21,13 +25,51 @@ export class JwtAuthModule extends ConfigurableModuleClass implements NestModule
   }
 
   /**
-   * `forRoot`'s options from a factory (`useFactory`), a class (`useClass`) or a provider
-   * (`useExisting`); the module-shaping options (`globalGuard`, `routePrefix`, ...) beside it.
-   * The module also records which form it was, so that a start-up error can show where an
-   * option belongs.
+   * The module, configured with options known when the app module is declared. Give your user
+   * type (the one your `UserLookupService` returns) as a type argument, and `payloadHandler`,
+   * `responsePayloadHandler`, `getUserSecretKey` and `hooks` receive it; without one they
+   * receive an `object`. Every option is checked at start-up: a mistake stops the app with a
+   * `JwtAuthConfigError` that names the option.
+   *
+   * @example
+   * ```ts
+   * JwtAuthModule.forRoot<User>({
+   *   imports: [UsersModule], // the module that exports your UserLookupService
+   *   secretKey: process.env.JWT_SECRET_KEY,
+   *   allowRefresh: true,
+   *   hooks: { onLoginSucceeded: ({ user }) => users.touchLastLogin(user.id) },
+   * });
+   * ```
    */
-  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+  static override forRoot<TUser extends object = object>(options: JwtAuthModuleForRootOptions<TUser>): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /**
+   * The module, configured by a factory (`useFactory` with `inject`), a class (`useClass`, with
+   * `createJwtAuthOptions()`) or an existing provider (`useExisting`), as every configurable Nest
+   * module. The options that shape the module (`globalGuard`, `routePrefix`, `controller`,
+   * `jwks`, `isGlobal`, `imports`) go beside the factory, never in what it returns: the app
+   * stops at start-up, saying where they belong, otherwise. `TUser` as for `forRoot`.
+   *
+   * @example
+   * ```ts
+   * JwtAuthModule.forRootAsync<User>({
+   *   imports: [ConfigModule, UsersModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({
+   *     secretKey: config.getOrThrow<string>('JWT_SECRET_KEY'),
+   *     expirationDelta: '5m',
+   *   }),
+   *   globalGuard: true, // beside the factory
+   * });
+   * ```
+   */
+  static override forRootAsync<TUser extends object = object>(
+    options: JwtAuthModuleAsyncOptions<TUser>,
+  ): DynamicModule {
     const module = super.forRootAsync(options);
+    // Recorded so that a start-up error can show where an option belongs.
     const source: OptionsSource = options.useClass ? 'useClass' : options.useExisting ? 'useExisting' : 'useFactory';
     return {
       ...module,

@@ -14,7 +14,12 @@ export type KeyInput = string | Buffer | KeyObject | JsonWebKey;
 /** An HMAC secret as a KeyObject, at least as long as the algorithm's hash. */
 export function buildSecret(option: string, secret: KeyInput | undefined | null, algorithm: JwtAlgorithm): KeyObject {
   if (secret === undefined || secret === null || secret === '') {
-    throw new JwtAuthConfigError(option, `is required for ${algorithm}`);
+    // Most often read from the environment (`secretKey: process.env.JWT_SECRET_KEY`): say so.
+    const got = secret === '' ? 'an empty string' : String(secret);
+    throw new JwtAuthConfigError(
+      option,
+      `is required for ${algorithm} and is missing (got ${got}): if it is read from the environment, is that variable set?`,
+    );
   }
   let key: KeyObject;
   if (secret instanceof KeyObject) {

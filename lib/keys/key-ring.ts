@@ -4,25 +4,33 @@ import { isSupportedAlgorithm, type JwtAlgorithm, SUPPORTED_ALGORITHMS } from '.
 import { isHmac } from './algorithms.js';
 import { buildKey, buildSecret, checkKeyFits, type KeyInput } from './key-inputs.js';
 
-/** The key options (djangorestframework-jwt's JWT_SECRET_KEY, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY, and rotation). */
+/** The key options: what signs and verifies tokens (Django: `JWT_SECRET_KEY`, `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY`), and rotation. */
 export interface KeyOptions {
-  /** JWT_SECRET_KEY: the HMAC secret (at least 32 bytes for HS256, 48 for HS384, 64 for HS512); a JWK must be "oct". */
-  secretKey?: KeyInput;
-  /** JWT_PRIVATE_KEY: PEM text, a PEM file's path, a JWK or a KeyObject, for RS*, PS*, ES* and EdDSA (Ed25519). */
-  privateKey?: KeyInput;
-  /** JWT_PUBLIC_KEY: as `privateKey`; derived from `privateKey` when left out. */
-  publicKey?: KeyInput;
   /**
-   * Not in the reference: the `kid` of the signing key. New tokens carry it in their header,
-   * and a token that names a `kid` is verified with that key only.
+   * The HMAC secret that signs and verifies tokens with the HS* algorithms (the default HS256):
+   * a string, a Buffer, an `oct` JWK or a secret KeyObject, of at least 32 bytes for HS256, 48
+   * for HS384, 64 for HS512. Required for HS*: a missing one stops the app at start-up.
+   * Django: `JWT_SECRET_KEY`.
    */
-  keyId?: string;
+  secretKey?: KeyInput | undefined;
   /**
-   * Not in the reference: keys that still verify tokens naming their `kid` (a retired signing
-   * key during a rotation, or another issuer's), each with its own algorithm (default:
-   * `algorithm`). Public keys or HMAC secrets, in any of the key input forms.
+   * The private key that signs tokens with RS*, PS*, ES* and EdDSA (Ed25519): PEM text, a PEM
+   * file's path (read once at start-up), a JWK or a KeyObject. Django: `JWT_PRIVATE_KEY`.
    */
-  verifyKeys?: readonly { kid: string; key: KeyInput; algorithm?: JwtAlgorithm }[];
+  privateKey?: KeyInput | undefined;
+  /** The public key that verifies tokens, in the forms of `privateKey`; derived from `privateKey` when left out. Django: `JWT_PUBLIC_KEY`. */
+  publicKey?: KeyInput | undefined;
+  /**
+   * The `kid` of the signing key: new tokens carry it in their header, and a token that names a
+   * `kid` is verified with that key only (see the README, "Rotating keys"). Not in the reference.
+   */
+  keyId?: string | undefined;
+  /**
+   * Keys that still verify tokens naming their `kid` (a retired signing key during a rotation,
+   * or another issuer's), each with its own algorithm (default: `algorithm`): public keys or
+   * HMAC secrets, in any of the key input forms. Not in the reference.
+   */
+  verifyKeys?: readonly { kid: string; key: KeyInput; algorithm?: JwtAlgorithm }[] | undefined;
 }
 
 /** A key that verifies tokens naming its `kid`, with the one algorithm it may be used with. */

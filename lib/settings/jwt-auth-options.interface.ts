@@ -9,135 +9,189 @@ import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 
 /**
- * Everything nest-rest-jwt can be told, each named after the djangorestframework-jwt setting
- * it replaces (see the README's options table). Only a key is required.
+ * The options of `JwtAuthModule.forRoot` (or what `forRootAsync`'s factory returns). Only a key
+ * is required (`secretKey` for the default HS256). Each option says what it does first, then
+ * which djangorestframework-jwt setting it replaces ("Not in the reference" when none).
+ *
+ * `TUser` is the type your `UserLookupService` returns: give it as
+ * `JwtAuthModule.forRoot<User>({...})` and `payloadHandler`, `responsePayloadHandler`,
+ * `getUserSecretKey` and `hooks` receive a `User` (by default, an `object`).
+ *
+ * Every option may be `undefined` (the default applies), so values read from the environment
+ * can be passed as they are, under `exactOptionalPropertyTypes` too. Every option is checked
+ * once at start-up: a bad value or an unknown name stops the app with a `JwtAuthConfigError`
+ * that names it.
  */
 export interface JwtAuthModuleOptions<TUser extends object = object> extends KeyOptions {
   /**
-   * Not in the reference: verify tokens issued elsewhere, with no signing key. The keys come
+   * Verify tokens issued by another service, with no signing key: the module then only guards
+   * routes and answers `/api-token-verify/`; logging in and refreshing answer 404. The keys come
    * from `jwksUrl` (fetched and cached) and/or `verifyKeys`; a token must name one by `kid`
-   * (unless exactly one static key is configured). Logging in and refreshing answer 404.
+   * (unless exactly one static key is configured). Default false. Not in the reference.
    */
-  verifyOnly?: boolean;
+  verifyOnly?: boolean | undefined;
   /**
-   * With `verifyOnly`: the issuer's JWKS. Fetched when a token names a `kid` not yet known, at
-   * most once per `jwksCooldown` (so a flood of unknown `kid`s is no flood of fetches), and
-   * kept for 10 minutes.
+   * With `verifyOnly`: the issuer's JWKS URL (its `jwks: true` endpoint). Fetched when a token
+   * names a `kid` not yet known, at most once per `jwksCooldown`, and kept for 10 minutes.
+   * Not in the reference.
    */
-  jwksUrl?: string;
-  /** The least time between two fetches of `jwksUrl` (default 30 seconds). */
-  jwksCooldown?: Duration;
-  /** JWT_ALGORITHM (default `'HS256'`): tokens are signed with it and only it is accepted. */
-  algorithm?: JwtAlgorithm;
-  /** JWT_VERIFY_EXPIRATION (default true): false ignores `exp`. */
-  verifyExpiration?: boolean;
-  /** Not in the reference: a token with no `exp` is refused unless this is false (default true). */
-  requireExpiration?: boolean;
-  /** JWT_LEEWAY (default 0): clock tolerance for `exp` and `nbf`. */
-  leeway?: Duration;
-  /** JWT_EXPIRATION_DELTA (default 300 seconds). */
-  expirationDelta?: Duration;
-  /** JWT_AUDIENCE: added as `aud` and required on verify. */
-  audience?: string;
-  /** JWT_ISSUER: added as `iss` and required on verify. */
-  issuer?: string;
-  /** JWT_ALLOW_REFRESH (default false): whether new tokens carry `orig_iat`. */
-  allowRefresh?: boolean;
-  /** JWT_REFRESH_EXPIRATION_DELTA (default 7 days), counted from `orig_iat`. */
-  refreshExpirationDelta?: Duration;
-  /** JWT_AUTH_HEADER_PREFIX (default `'JWT'`), compared case-insensitively. */
-  authHeaderPrefix?: string;
-  /** Add an `iat` claim (default true). False gives payloads byte-compatible with the reference. */
-  includeIssuedAt?: boolean;
-  /** Add a random `jti` claim (default true), needed to revoke single tokens. */
-  includeTokenId?: boolean;
-  /** Error bodies: `'nest'` (default) or `'drf'` (djangorestframework's, byte for byte). */
-  errorFormat?: ErrorFormat;
+  jwksUrl?: string | undefined;
+  /** With `jwksUrl`: the least time between two fetches (default 30 seconds). Not in the reference. */
+  jwksCooldown?: Duration | undefined;
   /**
-   * Not in the reference: keep the users JwtAuthGuard looked up for this long (default 0: every
-   * guarded request asks UserLookupService). Trade-off: a user deactivated or deleted meanwhile
-   * keeps access for up to this long. The endpoints always look users up.
+   * The algorithm tokens are signed with, and the only one the guard accepts (default
+   * `'HS256'`): HS*, RS*, PS*, ES* (256, 384, 512) or `'EdDSA'`. Django: `JWT_ALGORITHM`.
    */
-  userCacheTtl?: Duration;
+  algorithm?: JwtAlgorithm | undefined;
+  /** Refuse expired tokens (default true); false ignores `exp`. Django: `JWT_VERIFY_EXPIRATION`. */
+  verifyExpiration?: boolean | undefined;
+  /** Refuse a token with no `exp` claim (default true). Not in the reference. */
+  requireExpiration?: boolean | undefined;
+  /** Clock tolerance when checking `exp` and `nbf` (default 0). Django: `JWT_LEEWAY`. */
+  leeway?: Duration | undefined;
+  /** How long a new token lives: `exp = now + expirationDelta` (default 300 seconds). Django: `JWT_EXPIRATION_DELTA`. */
+  expirationDelta?: Duration | undefined;
+  /** Written into new tokens as `aud`, and required of every token checked. Django: `JWT_AUDIENCE`. */
+  audience?: string | undefined;
+  /** Written into new tokens as `iss`, and required of every token checked. Django: `JWT_ISSUER`. */
+  issuer?: string | undefined;
   /**
-   * Not in the reference (simplejwt's stateless authentication): JwtAuthGuard builds a
-   * `TokenUser` from the token's claims and never looks the user up (default false). Trade-off:
-   * a user deactivated or deleted after issue keeps access until the token expires.
+   * Serve `/api-token-refresh/` usefully: new tokens carry `orig_iat`, and a token that has it
+   * can be exchanged for a new one (default false). Django: `JWT_ALLOW_REFRESH`.
    */
-  stateless?: boolean;
+  allowRefresh?: boolean | undefined;
   /**
-   * Not in the reference: where revoked tokens are kept (default: a MemoryRevocationStore, right
-   * for one process). Apps on several instances share a RedisRevocationStore.
+   * How long after the first login a token can still be refreshed, counted from `orig_iat`
+   * (default 7 days). Django: `JWT_REFRESH_EXPIRATION_DELTA`.
    */
-  revocationStore?: RevocationStore;
+  refreshExpirationDelta?: Duration | undefined;
   /**
-   * Not in the reference: the status when the revocation store cannot be reached (default 503).
-   * Either way the request is refused (fail closed) and the outage is logged.
+   * The `Authorization` scheme the guard reads, compared case-insensitively (default `'JWT'`:
+   * `Authorization: JWT <token>`; `'Bearer'` for the usual one). Django: `JWT_AUTH_HEADER_PREFIX`.
    */
-  revocationUnavailableStatus?: 401 | 503;
+  authHeaderPrefix?: string | undefined;
+  /** Add an `iat` claim to new tokens (default true); false gives payloads byte-compatible with the reference. Not in the reference. */
+  includeIssuedAt?: boolean | undefined;
+  /** Add a random `jti` claim to new tokens (default true), needed to revoke single tokens. Not in the reference. */
+  includeTokenId?: boolean | undefined;
   /**
-   * Not in the reference: refreshing revokes the token it replaces, and presenting a replaced
-   * token for refresh again revokes every token of that login (reuse detection, RFC 9700
-   * section 4.14.2). Default false. Needs `includeTokenId`.
+   * The body of refusals: `'nest'` (default: Nest's `{ statusCode, message, error }`) or `'drf'`
+   * (djangorestframework's bodies, byte for byte). The texts are the reference's either way.
+   * Not in the reference.
    */
-  rotateOnRefresh?: boolean;
+  errorFormat?: ErrorFormat | undefined;
   /**
-   * JWT_AUTH_COOKIE: the token cookie's name (or options). Obtain, refresh and verify set it;
-   * the guard reads it when no Authorization header is sent; revoking clears it.
+   * Cache the users JwtAuthGuard looks up for this long (default 0: every guarded request asks
+   * your `UserLookupService`). Trade-off: a user deactivated or deleted meanwhile keeps access
+   * for up to this long. The endpoints always look users up. Not in the reference.
    */
-  authCookie?: string | AuthCookieOptions;
+  userCacheTtl?: Duration | undefined;
   /**
-   * Not in the reference: the CSRF defence of cookie mode (default on when `authCookie` is set;
-   * false turns it off, which only makes sense when no browser sends the cookie cross-site).
+   * JwtAuthGuard builds a `TokenUser` from the token's claims and never looks the user up
+   * (default false). Trade-off: a user deactivated or deleted after issue keeps access until the
+   * token expires. Not in the reference (simplejwt's stateless authentication).
    */
-  csrf?: boolean | CsrfOptions;
+  stateless?: boolean | undefined;
   /**
-   * JWT_GET_USER_SECRET_KEY: a per-user HMAC secret (HS algorithms only). Tokens are signed and
-   * verified with it instead of `secretKey`; changing it revokes every token of that user.
+   * Where revoked tokens are kept (default: a `MemoryRevocationStore`, right for one process);
+   * apps on several instances share a `RedisRevocationStore` (`nest-rest-jwt/redis`). The module
+   * closes it when the app shuts down. Not in the reference.
+   */
+  revocationStore?: RevocationStore | undefined;
+  /**
+   * The status answered when the revocation store cannot be reached (default 503). Either way
+   * the request is refused (fail closed) and the outage is logged. Not in the reference.
+   */
+  revocationUnavailableStatus?: 401 | 503 | undefined;
+  /**
+   * `/api-token-refresh/` revokes the token it replaces, and presenting a replaced token again
+   * revokes every token of that login (reuse detection, RFC 9700 section 4.14.2). Default
+   * false; needs `includeTokenId`. Not in the reference.
+   */
+  rotateOnRefresh?: boolean | undefined;
+  /**
+   * Cookie mode: the token cookie's name (or its options). The endpoints set it, the guard reads
+   * it when no `Authorization` header is sent, logging out clears it. Django: `JWT_AUTH_COOKIE`.
+   */
+  authCookie?: string | AuthCookieOptions | undefined;
+  /**
+   * The CSRF defence of cookie mode (double submit; default on when `authCookie` is set). False
+   * turns it off, which only makes sense when no browser sends the cookie cross-site. Not in the
+   * reference.
+   */
+  csrf?: boolean | CsrfOptions | undefined;
+  /**
+   * A per-user HMAC secret (HS algorithms only): tokens are signed and verified with it instead
+   * of `secretKey`, so changing it revokes every token of that user. Django:
+   * `JWT_GET_USER_SECRET_KEY`.
    */
   getUserSecretKey?(user: TUser): string | Buffer | KeyObject;
-  /** The name the Passport strategy is registered under (default `'jwt'`). */
-  strategyName?: string;
+  /** The name the Passport strategy is registered under, for `AuthGuard(name)` (default `'jwt'`). Not in the reference. */
+  strategyName?: string | undefined;
   /**
-   * Not in the reference: limits on login attempts, on by default (10 a minute per username,
-   * 100 per client address); `false` turns them off, `true` or an object turns them on.
+   * Limits on login attempts at `/api-token-auth/`, on by default (10 a minute per username,
+   * 100 per client address, in a `@nestjs/throttler` storage); `false` turns them off. Not in
+   * the reference.
    */
-  loginThrottle?: boolean | LoginThrottleOptions;
-  /** JWT_PAYLOAD_HANDLER: the claims for a user. `defaults` is what the module would use. */
+  loginThrottle?: boolean | LoginThrottleOptions | undefined;
+  /**
+   * The claims of a new token for a user; `defaults` is what the module would sign (return it
+   * with claims added, or your own object). Django: `JWT_PAYLOAD_HANDLER`.
+   */
   payloadHandler?(user: TUser, defaults: JwtPayload): JwtPayload;
-  /** JWT_RESPONSE_PAYLOAD_HANDLER: the success body (default `{ token }`). */
+  /**
+   * The success body of `/api-token-auth/`, `/api-token-refresh/` and `/api-token-verify/`
+   * (default `{ token }`). Django: `JWT_RESPONSE_PAYLOAD_HANDLER`.
+   */
   responsePayloadHandler?(token: string, user: TUser, request: AnyRequest): object;
-  /** JWT_PAYLOAD_GET_USERNAME_HANDLER: the username in a payload (default `payload.username`). */
+  /**
+   * The username a token names, passed to `UserLookupService.findByUsername` (default
+   * `payload.username`). Django: `JWT_PAYLOAD_GET_USERNAME_HANDLER`.
+   */
   getUsernameFromPayload?(payload: JwtPayload): unknown;
   /**
-   * Not in the reference: callbacks on login (succeeded, failed), refresh and logout, for audit
-   * logs and `last_login` (see the README, "Hooks and events"). Awaited; one that throws is
-   * logged and never fails the request.
+   * Callbacks on login (succeeded, failed), refresh and logout, for audit logs and `last_login`
+   * (see the README, "Hooks and events"): an object of functions or a provider instance. Awaited;
+   * one that throws is logged and never fails the request. Not in the reference (Django's
+   * `user_logged_in` signal).
    */
-  hooks?: JwtAuthHooks<TUser>;
+  hooks?: JwtAuthHooks<TUser> | undefined;
 }
 
 /**
- * Options that shape the module itself, so they are given directly to `forRoot` and
- * `forRootAsync` (never from an async factory).
+ * Options that shape the module itself (its providers, routes and global guard), so they are
+ * given directly to `forRoot`, or beside `forRootAsync`'s factory (never returned by it). None
+ * has a djangorestframework-jwt setting: Django wires these in `urls.py` and `settings.py`.
  */
 export interface JwtAuthModuleExtras {
-  /** Make the module's exports available everywhere (default false). */
+  /**
+   * Export `JwtAuthService` and `JWT_AUTH_CONFIG` to every module, as `isGlobal` does for
+   * `ConfigModule` (default false). The guard works in every module without it.
+   */
   isGlobal?: boolean;
-  /** Register `JwtAuthGuard` as a global guard; opt routes out with `@Public()` (default false). */
+  /**
+   * Register `JwtAuthGuard` as an `APP_GUARD`, so every route needs a token; open routes with
+   * `@Public()` (default false). Django: `DEFAULT_AUTHENTICATION_CLASSES` with `IsAuthenticated`.
+   */
   globalGuard?: boolean;
-  /** Serve the token endpoints (default true). False leaves the controller out. */
+  /**
+   * Serve the token endpoints (default true). False leaves the controller out: tokens are then
+   * issued from code (`JwtAuthService`). Django: leaving the views out of `urls.py`.
+   */
   controller?: boolean;
   /**
-   * Serve `GET /.well-known/jwks.json`: the public keys that verify this app's tokens, with
-   * their `kid`, `alg` and `use` (default false; needs an asymmetric key).
+   * Serve `GET /.well-known/jwks.json`: the public keys that verify this app's tokens, with their
+   * `kid`, `alg` and `use` (default false; needs an asymmetric key). Not in the reference.
    */
   jwks?: boolean;
-  /** A path in front of the token endpoints, e.g. `'auth'` gives `/auth/api-token-auth/`. */
+  /**
+   * A path in front of the token endpoints, e.g. `'auth'` gives `/auth/api-token-auth/` (the
+   * app's global prefix still applies). Django: the `path('auth/', ...)` around the views.
+   */
   routePrefix?: string;
   /**
-   * Modules the module needs, above all the one that exports your `UserLookupService`
-   * (`forRootAsync` takes `imports` as usual; this gives `forRoot` the same).
+   * Modules the module's providers need, above all the one that exports your
+   * `UserLookupService` (`forRootAsync` takes `imports` as usual; this gives `forRoot` the same).
    */
   imports?: ModuleMetadata['imports'];
 }

@@ -10,16 +10,16 @@ import { count } from '../common/option-validators.js';
  */
 export interface LoginThrottleOptions {
   /** Attempts per username in each window (default 10); usernames count trimmed, NFKC-normalised, lower-cased. */
-  limit?: number;
+  limit?: number | undefined;
   /** The window (default 60 seconds); a blocked username or address waits this long. */
-  ttl?: Duration;
+  ttl?: Duration | undefined;
   /** Attempts per client address in each window, whatever the usernames (default 100); false: no such limit. */
-  perAddressLimit?: number | false;
+  perAddressLimit?: number | false | undefined;
   /**
    * Where the counts are kept (default: an in-memory `ThrottlerStorageService` per app). Apps on
    * several instances share one (Redis-backed, for instance); the module never clears it.
    */
-  storage?: ThrottlerStorage;
+  storage?: ThrottlerStorage | undefined;
 }
 
 /** `loginThrottle` after validation: defaults applied, `ttl` in whole seconds. */
