@@ -4,7 +4,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-sample/', 'dist-bench/', 'coverage/', 'node_modules/'] },
+  // build-check/: generated, e.g. the README's blocks written by scripts/check-readme.mjs.
+  { ignores: ['dist/', 'dist-sample/', 'dist-bench/', 'coverage/', 'node_modules/', 'build-check/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
