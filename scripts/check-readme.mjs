@@ -59,6 +59,8 @@ export function extractBlocks(markdown) {
       const text = [comment[1]];
       while (!text.at(-1).includes('-->') && i + 1 < lines.length) text.push(lines[++i]);
       text[text.length - 1] = text.at(-1).replace(/\s*-->.*$/, '');
+      // A `-->` on a line of its own ends the comment, and adds no line.
+      if (text.length > 1 && text.at(-1).trim() === '') text.pop();
       const [first, ...rest] = text;
       if (/^skip\b/.test(first)) directive = { skip: first.replace(/^skip\s*/, '') || '(no reason given)' };
       else if (/^context\b/.test(first)) directive = { context: rest };
