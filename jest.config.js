@@ -4,6 +4,8 @@ export default {
   testEnvironment: '<rootDir>/test/support/jest-node-environment.js',
   roots: ['<rootDir>/lib', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  // The apps of test/consumers run their own tests, with their own runner, once installed.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/fixtures/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^nest-rest-jwt$': '<rootDir>/lib/index.ts',

@@ -91,7 +91,8 @@ export function extractBlocks(markdown) {
 export function moduleOf(block) {
   // `// users/users.service.ts` or `// app.module.ts and app.controller.ts: ...` names the file.
   const fileComment = /^\/\/ ([\w./-]+\.ts)\b/.exec(block.lines[0] ?? '');
-  const name = fileComment ? fileComment[1] : `block-${block.line}.ts`;
+  // An app's `src/` is the root the examples import from (`./users/users.module.js`).
+  const name = fileComment ? fileComment[1].replace(/^src\//, '') : `block-${block.line}.ts`;
   const path = block.directive?.folder ? `${block.directive.folder}/${name}` : name;
   const own = block.lines.map((text, index) => ({ text, line: block.line + index }));
   const context = (block.directive?.context ?? []).map((text) => ({ text, line: undefined }));
@@ -113,6 +114,10 @@ function compilerOptions() {
     noUnusedLocals: false,
     noUnusedParameters: false,
     noEmit: true,
+    // The quick start shows both a Nest 11 (CommonJS: './x') and a Nest 12 (ESM: './x.js')
+    // import of the same file: a bundler's resolution takes both.
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
     types: ['node'],
     paths: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, path]) => [name, [join(ROOT, path)]])),
   };

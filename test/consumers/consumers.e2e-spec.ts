@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childEnv, NPM, packLibrary, REPO, run } from './support.js';
+import { childEnv, NPM, packLibrary, readmeInstallLine, REPO, run } from './support.js';
 
 /**
  * The packed library, installed from its tarball as users install it, in a Nest 11 CommonJS
@@ -38,12 +39,44 @@ async function install(consumer: Consumer): Promise<void> {
   });
 }
 
+/**
+ * Apps as `nest new` makes them (the files of @nestjs/schematics' application template, copied
+ * into fixtures/nest<major>-scaffold: their package.json, test runner configs and tsconfig
+ * untouched), plus the README's quick start: src/users/users.module.ts (fixtures/quick-start)
+ * and the additions to src/app.module.ts, and an e2e test of a guarded route in test/.
+ */
+interface ScaffoldApp {
+  major: 11 | 12;
+  /** How the scaffold runs its tests: its own `npm run test:e2e`, only told where to write a JSON summary. */
+  runner: 'jest' | 'vitest';
+  dir: string;
+}
+
+const scaffolds: ScaffoldApp[] = [
+  { major: 11, runner: 'jest', dir: '' },
+  { major: 12, runner: 'vitest', dir: '' },
+];
+
+/** Copies a scaffolded app and runs the README's install line for its Nest major in it. */
+async function installScaffold(app: ScaffoldApp): Promise<void> {
+  app.dir = join(work, `nest${app.major}-scaffold`);
+  cpSync(join(FIXTURES, `nest${app.major}-scaffold`), app.dir, { recursive: true });
+  cpSync(join(FIXTURES, 'quick-start'), join(app.dir, 'src'), { recursive: true });
+  // `npm install nest-rest-jwt @nestjs/jwt@^11 ...`, with the packed library for nest-rest-jwt:
+  // one install, of the scaffold's own dependencies and the README's.
+  const [, , ...packages] = readmeInstallLine(app.major).split(/\s+/);
+  const args = packages.map((name) => (name === 'nest-rest-jwt' ? '../nest-rest-jwt.tgz' : name));
+  await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...args], {
+    cwd: app.dir,
+  });
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-consumers-'));
   const { tarball } = await packLibrary(work);
   // The fixtures' package.json files name it "file:../nest-rest-jwt.tgz".
   copyFileSync(tarball, join(work, 'nest-rest-jwt.tgz'));
-  await Promise.all(consumers.map(install));
+  await Promise.all([...consumers.map(install), ...scaffolds.map(installScaffold)]);
 }, 15 * MINUTES);
 
 afterAll(() => {
@@ -241,4 +274,65 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
       5 * MINUTES,
     );
   }
+});
+
+interface RunnerSummary {
+  success: boolean;
+  numPassedTests: number;
+  numFailedTests: number;
+  numTotalTests: number;
+  testResults: { name: string; status: string }[];
+}
+
+describe.each(scaffolds)('the README quick start in a Nest $major app as `nest new` makes it ($runner)', (app) => {
+  const env = () => childEnv({ JWT_SECRET_KEY: randomBytes(48).toString('base64url') });
+
+  it(
+    'installed the Nest major the README line asks for',
+    () => {
+      const version = (name: string) =>
+        (JSON.parse(readFileSync(join(app.dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+          .version;
+      for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/jwt', '@nestjs/passport']) {
+        expect({ name, major: Number(version(name).split('.')[0]) }).toEqual({ name, major: app.major });
+      }
+      expect(readFileSync(join(app.dir, 'node_modules/nest-rest-jwt/package.json'), 'utf8')).toContain(
+        '"name": "nest-rest-jwt"',
+      );
+    },
+    MINUTES,
+  );
+
+  it(
+    'builds with its own `npm run build` (nest build)',
+    async () => {
+      await run(NPM, ['run', 'build'], { cwd: app.dir, env: env() });
+    },
+    3 * MINUTES,
+  );
+
+  it(
+    'passes its own `npm run test:e2e`: 401 without a token, 200 with one from /api-token-auth/',
+    async () => {
+      const results = join(app.dir, 'e2e-results.json');
+      // Only a reporter option is added; the runner and its config are the scaffold's.
+      const reporter =
+        app.runner === 'jest' ? ['--json', `--outputFile=${results}`] : ['--reporter=json', `--outputFile=${results}`];
+      const { code, stdout, stderr } = await run(NPM, ['run', 'test:e2e', '--', ...reporter], {
+        cwd: app.dir,
+        env: env(),
+        allowFailure: true,
+      });
+      const summary = JSON.parse(readFileSync(results, 'utf8')) as RunnerSummary;
+      const outcome = { code, success: summary.success, log: summary.success ? '' : `${stdout}\n${stderr}` };
+      expect(outcome).toEqual({ code: 0, success: true, log: '' });
+      // The scaffold's own e2e test (GET / says Hello World!) and the two of test/auth.e2e-spec.ts.
+      expect(summary.testResults.map((file) => file.name.split(/[\\/]/).pop()).sort()).toEqual([
+        'app.e2e-spec.ts',
+        'auth.e2e-spec.ts',
+      ]);
+      expect(summary).toMatchObject({ numTotalTests: 3, numPassedTests: 3, numFailedTests: 0 });
+    },
+    5 * MINUTES,
+  );
 });

@@ -1,6 +1,6 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,4 +100,16 @@ function tryLock(lock: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+}
+
+/**
+ * The README's install line for a Nest major: the `npm install nest-rest-jwt ...` line that
+ * follows the `# Nest <major>` comment in its quick start.
+ */
+export function readmeInstallLine(major: number): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const line = new RegExp(`^# Nest ${major}\\b[^\\n]*\\n(npm install nest-rest-jwt [^\\n]+)$`, 'm').exec(readme)?.[1];
+  if (line === undefined)
+    throw new Error(`README.md has no "# Nest ${major}" line followed by "npm install nest-rest-jwt ..."`);
+  return line.trim();
 }
