@@ -45,8 +45,11 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
   allowRefresh?: boolean;
   /** JWT_REFRESH_EXPIRATION_DELTA (default 7 days), counted from `orig_iat`. */
   refreshExpirationDelta?: Duration;
-  /** JWT_AUTH_HEADER_PREFIX (default `'JWT'`), compared case-insensitively. */
-  authHeaderPrefix?: string;
+  /**
+   * JWT_AUTH_HEADER_PREFIX (default `'JWT'`), compared case-insensitively; or several schemes
+   * (simplejwt's AUTH_HEADER_TYPES: `['JWT', 'Bearer']`), the first named by `WWW-Authenticate`.
+   */
+  authHeaderPrefix?: string | readonly string[];
   /** Add an `iat` claim (default true). False gives payloads byte-compatible with the reference. */
   includeIssuedAt?: boolean;
   /** Add a random `jti` claim (default true), needed to revoke single tokens. */
