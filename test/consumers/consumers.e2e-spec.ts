@@ -69,6 +69,13 @@ const RUNTIME_NAMES: Record<string, string[]> = {
   ],
   'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationStoreTimeoutError'],
   'nest-rest-jwt/websockets': ['WsJwtAuthGuard'],
+  'nest-rest-jwt/testing': [
+    'TESTING_HASHER_OPTIONS',
+    'authHeader',
+    'issueTestToken',
+    'testingJwtAuthOptions',
+    'testingPasswordHasher',
+  ],
 };
 
 /** Starts the compiled app (dist/src/main.js); resolves with the URLs it prints. */
@@ -165,6 +172,12 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
       openapi: { scheme: 'JWT', added: { JWT: 'apiKey' }, header: 'JWT token' },
       redis: { lookup: { familyRevoked: false }, fromUrl: expect.stringContaining('needs the ioredis package') },
       websockets: 'function',
+      testing: {
+        iterations: 1,
+        hashPrefix: 'pbkdf2_sha256$1',
+        loginThrottle: false,
+        helpers: ['function', 'function', 'pbkdf2_sha256'],
+      },
     });
   });
 
