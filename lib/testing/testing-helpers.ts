@@ -13,10 +13,12 @@ export type AppWithGet = Pick<INestApplicationContext, 'get'>;
  * The module's options for a test: the login throttle off (a suite that logs in more than ten
  * times a minute as one user would otherwise get 429s), the rest as given, the module-shaping
  * ones (`imports`, `globalGuard`...) included: `JwtAuthModule.forRoot(testingJwtAuthOptions({...}))`,
- * or the factory's result in `forRootAsync`. Anything given wins, `loginThrottle` included.
+ * or the factory's result in `forRootAsync`. Anything given wins, a `loginThrottle` of its own included.
  */
-export function testingJwtAuthOptions<O extends JwtAuthModuleOptions<object>>(options: O): O {
-  return { loginThrottle: false, ...options };
+export function testingJwtAuthOptions<O extends JwtAuthModuleOptions<object>>(
+  options: O,
+): O & Required<Pick<JwtAuthModuleOptions, 'loginThrottle'>> {
+  return { ...options, loginThrottle: options.loginThrottle ?? false };
 }
 
 /**

@@ -249,7 +249,7 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
           numRuntimeErrorTestSuites: 0,
           log: '',
         });
-        expect(summary.numPassedTests).toBe(4);
+        expect(summary.numPassedTests).toBe(5);
       },
       5 * MINUTES,
     );

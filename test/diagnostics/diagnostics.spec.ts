@@ -123,4 +123,17 @@ describe('startupLine', () => {
       'JwtAuthModule: HS512, Authorization: JWT <token>, no endpoints, guard global',
     );
   });
+
+  it('verify only: no login or refresh endpoint is listed (they answer 404)', () => {
+    const settings = {
+      algorithm: 'RS256',
+      authHeaderPrefixes: ['Bearer'],
+      verifyOnly: true,
+      authCookie: undefined,
+    } as const;
+    expect(startupLine(settings, shape, '')).toBe(
+      'JwtAuthModule: RS256 (verify only), Authorization: Bearer <token>, endpoints at /api-token-verify/, ' +
+        '/api-token-revoke/, /api-token-revoke-all/, guard per route',
+    );
+  });
 });
