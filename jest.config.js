@@ -18,6 +18,7 @@ export default {
     '^nest-rest-jwt/openapi$': '<rootDir>/lib/openapi/index.ts',
     '^nest-rest-jwt/redis$': '<rootDir>/lib/redis/index.ts',
     '^nest-rest-jwt/websockets$': '<rootDir>/lib/websockets/index.ts',
+    '^nest-rest-jwt/testing$': '<rootDir>/lib/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -11,7 +11,7 @@ export type { AuthCookieOptions, CsrfOptions } from './cookies/cookie-settings.j
 export { LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './throttle/login-throttle-settings.js';
 export type { KeyInput } from './keys/key-inputs.js';
 export type { Jwks } from './keys/jwks.js';
-export { parseDuration, type Duration, type DurationString, type DurationUnit } from './common/duration.js';
+export { parseDuration, type Duration, type DurationString } from './common/duration.js';
 export {
   SUPPORTED_ALGORITHMS,
   type AnyRequest,
@@ -27,7 +27,7 @@ export {
   TokenRejectedError,
   type TokenRejection,
 } from './common/errors.js';
-export type { FieldErrors, Refusal } from './common/refusal.js';
+export type { Refusal } from './common/refusal.js';
 
 // Users
 export { UserLookupService } from './users/user-lookup.service.js';

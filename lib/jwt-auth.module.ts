@@ -1,4 +1,13 @@
-import { type DynamicModule, Module, type NestModule, Optional } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  type NestModule,
+  type OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
 import {
@@ -6,7 +15,9 @@ import {
   type JwtAuthModuleAsyncOptions,
   type JwtAuthModuleForRootOptions,
 } from './jwt-auth.module-definition.js';
-import { JWT_AUTH_OPTIONS_SOURCE } from './jwt-auth.internal-constants.js';
+import { JWT_AUTH_MODULE_SHAPE, JWT_AUTH_OPTIONS_SOURCE, JWT_AUTH_SETTINGS } from './jwt-auth.internal-constants.js';
+import { type ModuleShape, startupLine } from './jwt-auth.startup.js';
+import type { JwtAuthSettings } from './settings/jwt-auth-settings.js';
 import type { OptionsSource } from './settings/option-names.js';
 
 /**
@@ -16,8 +27,11 @@ import type { OptionsSource } from './settings/option-names.js';
  * JwtAuthGuard and JwtAuthService.
  */
 @Module({})
-export class JwtAuthModule extends ConfigurableModuleClass implements NestModule {
+export class JwtAuthModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap {
   constructor(
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
+    @Inject(JWT_AUTH_MODULE_SHAPE) private readonly shape: ModuleShape,
+    private readonly appConfig: ApplicationConfig,
     @Optional() private readonly fastifyRoutes?: FastifyRoutes,
     @Optional() private readonly expressRoutes?: ExpressRoutes,
   ) {
@@ -75,6 +89,14 @@ export class JwtAuthModule extends ConfigurableModuleClass implements NestModule
       ...module,
       providers: [...(module.providers ?? []), { provide: JWT_AUTH_OPTIONS_SOURCE, useValue: source }],
     };
+  }
+
+  /**
+   * One line at `log` level once the app is up (its global prefix is known by then): what is
+   * served where, so that a wrong prefix or a guard that is not global shows at once.
+   */
+  onApplicationBootstrap(): void {
+    new Logger('JwtAuth').log(startupLine(this.settings, this.shape, this.appConfig.getGlobalPrefix()));
   }
 
   /** Nest calls this once the HTTP adapter is known and before any route is registered. */

@@ -19,6 +19,7 @@ import {
   JWT_AUTH_JWT_SERVICE,
   JWT_AUTH_LOGIN_THROTTLE,
   JWT_AUTH_OPTIONS_SOURCE,
+  JWT_AUTH_MODULE_SHAPE,
   JWT_AUTH_ROUTE_PREFIX,
   JWT_AUTH_SETTINGS,
   JWT_AUTH_STRATEGY,
@@ -33,6 +34,7 @@ import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import type { ModuleShape } from './jwt-auth.startup.js';
 import { ExpressRoutes } from './transport/express-routes.js';
 import { FastifyRoutes } from './transport/fastify-routes.js';
 
@@ -128,6 +130,13 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       JwtAuthEventDispatcher,
     );
   }
+  const shape: ModuleShape = {
+    globalGuard: extras.globalGuard === true,
+    controller: extras.controller !== false,
+    routePrefix,
+    jwks: extras.jwks === true,
+  };
+  providers.push({ provide: JWT_AUTH_MODULE_SHAPE, useValue: shape });
   return {
     ...definition,
     global: extras.isGlobal === true,

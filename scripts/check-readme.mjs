@@ -42,6 +42,7 @@ const ENTRY_POINTS = {
   'nest-rest-jwt/openapi': 'lib/openapi/index.ts',
   'nest-rest-jwt/redis': 'lib/redis/index.ts',
   'nest-rest-jwt/websockets': 'lib/websockets/index.ts',
+  'nest-rest-jwt/testing': 'lib/testing/index.ts',
 };
 
 /**
@@ -91,8 +92,9 @@ export function extractBlocks(markdown) {
 export function moduleOf(block) {
   // `// users/users.service.ts` or `// app.module.ts and app.controller.ts: ...` names the file.
   const fileComment = /^\/\/ ([\w./-]+\.ts)\b/.exec(block.lines[0] ?? '');
-  // An app's `src/` is the root the examples import from (`./users/users.module.js`).
-  const name = fileComment ? fileComment[1].replace(/^src\//, '') : `block-${block.line}.ts`;
+  // A block without a file name is app code: it sits in the app's src/, beside the quick
+  // start's files (`./users/users.module.js`), where a test in test/ finds it as `../src/...`.
+  const name = fileComment ? fileComment[1] : `src/block-${block.line}.ts`;
   const path = block.directive?.folder ? `${block.directive.folder}/${name}` : name;
   const own = block.lines.map((text, index) => ({ text, line: block.line + index }));
   const context = (block.directive?.context ?? []).map((text) => ({ text, line: undefined }));

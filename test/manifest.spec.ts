@@ -28,6 +28,7 @@ const ENTRY_POINTS: Record<string, { base: string; peers: string[] }> = {
   './openapi': { base: 'openapi/index', peers: [] },
   './redis': { base: 'redis/index', peers: [] },
   './websockets': { base: 'websockets/index', peers: ['@nestjs/websockets'] },
+  './testing': { base: 'testing/index', peers: [] },
 };
 const ADD_ONS = Object.keys(ENTRY_POINTS).filter((subpath) => subpath !== '.');
 

@@ -6,17 +6,44 @@ export type AuthorizationHeader =
 
 const ABSENT: AuthorizationHeader = { kind: 'absent' };
 
+/** A scheme worth naming in a log line: short and word-like, so never a token sent bare. */
+const LOGGABLE_SCHEME = /^[A-Za-z][A-Za-z0-9_-]{0,19}$/;
+
+const partsOf = (value: string) => value.split(/\s+/).filter((part) => part !== '');
+
 /**
- * Splits the raw value on runs of whitespace. A scheme other than `prefix` (compared
- * case-insensitively) is not ours and counts as absent, so another authenticator may take it.
+ * Splits the raw value on runs of whitespace. A scheme other than `prefix` (or than every one
+ * of `prefix`, compared case-insensitively) is not ours and counts as absent, so another
+ * authenticator may take it.
  */
-export function parseAuthorizationHeader(value: unknown, prefix: string): AuthorizationHeader {
+export function parseAuthorizationHeader(value: unknown, prefix: string | readonly string[]): AuthorizationHeader {
   // Duplicate headers (an array on Node) are refused rather than guessed between.
   if (Array.isArray(value)) return { kind: 'invalid', message: CREDENTIALS_WITH_SPACES };
   if (typeof value !== 'string') return ABSENT;
-  const parts = value.split(/\s+/).filter((part) => part !== '');
-  if (parts.length === 0 || parts[0].toLowerCase() !== prefix.toLowerCase()) return ABSENT;
+  const parts = partsOf(value);
+  if (parts.length === 0 || !isOneOf(parts[0], prefix)) return ABSENT;
   if (parts.length === 1) return { kind: 'invalid', message: NO_CREDENTIALS };
   if (parts.length > 2) return { kind: 'invalid', message: CREDENTIALS_WITH_SPACES };
   return { kind: 'token', token: parts[1] };
+}
+
+function isOneOf(scheme: string, prefix: string | readonly string[]): boolean {
+  const lower = scheme.toLowerCase();
+  return typeof prefix === 'string' ? lower === prefix.toLowerCase() : prefix.some((p) => p.toLowerCase() === lower);
+}
+
+/**
+ * For the debug log only: why an Authorization header that `parseAuthorizationHeader` read as
+ * absent carried no token of ours (another scheme, or a value with no scheme), or undefined when
+ * there was no header. Names the scheme sent only when it looks like one (a token sent bare
+ * is never repeated), and the schemes expected.
+ */
+export function schemeMismatch(value: unknown, prefix: string | readonly string[]): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parts = partsOf(value);
+  if (parts.length === 0 || isOneOf(parts[0], prefix)) return undefined;
+  const expected = (typeof prefix === 'string' ? [prefix] : prefix).map((p) => `"${p}"`).join(' or ');
+  const sent =
+    parts.length > 1 && LOGGABLE_SCHEME.test(parts[0]) ? `scheme "${parts[0]}" sent` : 'sent without a scheme';
+  return `Authorization ${sent}, ${expected} expected`;
 }

@@ -1,13 +1,16 @@
 import { requestCookies } from '../cookies/request-cookies.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { headerValues, type HttpRequestLike } from '../transport/http-adapter.js';
-import { parseAuthorizationHeader } from './authorization-header.js';
+import { parseAuthorizationHeader, schemeMismatch } from './authorization-header.js';
 
 export type CredentialsRequest = Pick<HttpRequestLike, 'headers' | 'rawHeaders' | 'raw'>;
 
 /** Where a request's token is, if it sent one. */
 export type Credentials =
-  { kind: 'absent' } | { kind: 'invalid'; message: string } | { kind: 'token'; token: string; fromCookie: boolean };
+  /** `mismatch`: why an Authorization header was not ours (another scheme), for the debug log. */
+  | { kind: 'absent'; mismatch?: string }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'token'; token: string; fromCookie: boolean };
 
 const ABSENT: Credentials = { kind: 'absent' };
 
@@ -17,13 +20,16 @@ const ABSENT: Credentials = { kind: 'absent' };
  */
 export function readCredentials(
   request: CredentialsRequest,
-  settings: Pick<JwtAuthSettings, 'authHeaderPrefix' | 'authCookie'>,
+  settings: Pick<JwtAuthSettings, 'authHeaderPrefixes' | 'authCookie'>,
 ): Credentials {
-  const header = parseAuthorizationHeader(authorizationOf(request), settings.authHeaderPrefix);
+  const value = authorizationOf(request);
+  const header = parseAuthorizationHeader(value, settings.authHeaderPrefixes);
   if (header.kind === 'token') return { kind: 'token', token: header.token, fromCookie: false };
-  if (header.kind === 'invalid' || settings.authCookie === undefined) return header;
-  const token = requestCookies(request)[settings.authCookie.name];
-  return token === undefined || token === '' ? ABSENT : { kind: 'token', token, fromCookie: true };
+  if (header.kind === 'invalid') return header;
+  const token = settings.authCookie === undefined ? undefined : requestCookies(request)[settings.authCookie.name];
+  if (token !== undefined && token !== '') return { kind: 'token', token, fromCookie: true };
+  const mismatch = schemeMismatch(value, settings.authHeaderPrefixes);
+  return mismatch === undefined ? ABSENT : { kind: 'absent', mismatch };
 }
 
 /**

@@ -147,7 +147,11 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
   }
 
   private async authenticateCredentials(credentials: Credentials | SocketCredentials): Promise<Authentication> {
-    if (credentials.kind === 'absent') return { refusal: notAuthenticated() };
+    if (credentials.kind === 'absent') {
+      // Still the reference's "not provided"; the log line says which scheme was sent instead.
+      const mismatch = 'mismatch' in credentials ? credentials.mismatch : undefined;
+      return { refusal: notAuthenticated(mismatch === undefined ? undefined : `no credentials: ${mismatch}`) };
+    }
     if (credentials.kind === 'invalid') return { refusal: notAuthenticated(credentials.message, credentials.message) };
     try {
       return { user: await this.authentication.authenticate(credentials.token) };

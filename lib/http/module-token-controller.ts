@@ -1,5 +1,6 @@
 import { Controller, type Type } from '@nestjs/common';
-import { REFUSED_METHOD_HANDLERS, TOKEN_HANDLERS, TokenController } from './token.controller.js';
+import { REFUSED_METHOD_HANDLERS, TOKEN_HANDLERS } from './token-handlers.js';
+import { TokenController } from './token.controller.js';
 
 /**
  * The controller of one module: a subclass of TokenController whose path is the module's route

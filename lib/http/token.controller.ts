@@ -41,6 +41,7 @@ import { MAX_FORM_FIELDS } from '../transport/drf-parsers.js';
 import { type ReadBody, readRequestBody } from '../transport/request-body.js';
 import { acceptsRenderedType } from './content-negotiation.js';
 import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
+import { Refused } from './refused.js';
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
 export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -54,16 +55,6 @@ const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfie
 
 type Reply = HttpResponseLike;
 type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: string };
-
-/** Thrown inside a handler to leave it with a refusal, which `answer` renders (and logs when `log`). */
-class Refused extends Error {
-  constructor(
-    readonly refusal: Refusal,
-    readonly log = false,
-  ) {
-    super(refusal.message);
-  }
-}
 
 /**
  * Upstream's views, one handler each, plus logout: the token endpoints. Served under the
@@ -302,19 +293,3 @@ export class TokenController {
     return handler ? handler(token, user, request) : { token };
   }
 }
-
-/** The POST handlers, then the 405 ones, by name: checked against the class when compiled. */
-export const TOKEN_HANDLERS = [
-  'obtain',
-  'refresh',
-  'verify',
-  'revoke',
-  'revokeAll',
-] as const satisfies readonly (keyof TokenController)[];
-export const REFUSED_METHOD_HANDLERS = [
-  'get',
-  'put',
-  'patch',
-  'delete',
-] as const satisfies readonly (keyof TokenController)[];
-export type TokenHandler = (typeof TOKEN_HANDLERS)[number];

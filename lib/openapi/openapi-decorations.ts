@@ -1,7 +1,8 @@
 import { type FactoryProvider, HttpStatus, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { isMissingPackage } from '../common/optional-peer.js';
-import { REFUSED_METHOD_HANDLERS, type TokenController, type TokenHandler } from '../http/token.controller.js';
+import { REFUSED_METHOD_HANDLERS, type TokenHandler } from '../http/token-handlers.js';
+import type { TokenController } from '../http/token.controller.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { JWKS_DOC } from './jwks-endpoint.js';

@@ -13,7 +13,7 @@ import {
   throttledMessage,
 } from '../common/messages.js';
 import { NON_FIELD_ERRORS } from '../common/refusal.js';
-import type { TokenHandler } from '../http/token.controller.js';
+import type { TokenHandler } from '../http/token-handlers.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { detailResponse, validationResponse } from './error-bodies.js';
 import type { HeaderObject, ResponseObject, SchemaObject, SecurityRequirementObject } from './openapi-objects.js';

@@ -10,6 +10,7 @@ export interface JwtAuthConfig {
   readonly algorithm: JwtAlgorithm;
   readonly verifyOnly: boolean;
   readonly keyId?: string;
+  /** The first accepted Authorization scheme (the one `WWW-Authenticate` names). */
   readonly authHeaderPrefix: string;
   readonly errorFormat: ErrorFormat;
   /** Seconds. */

@@ -67,9 +67,11 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
   refreshExpirationDelta?: Duration | undefined;
   /**
    * The `Authorization` scheme the guard reads, compared case-insensitively (default `'JWT'`:
-   * `Authorization: JWT <token>`; `'Bearer'` for the usual one). Django: `JWT_AUTH_HEADER_PREFIX`.
+   * `Authorization: JWT <token>`; `'Bearer'` for the usual one), or several (`['JWT', 'Bearer']`,
+   * as simplejwt's `AUTH_HEADER_TYPES`), the first named by `WWW-Authenticate`. Django:
+   * `JWT_AUTH_HEADER_PREFIX`.
    */
-  authHeaderPrefix?: string | undefined;
+  authHeaderPrefix?: string | readonly string[] | undefined;
   /** Add an `iat` claim to new tokens (default true); false gives payloads byte-compatible with the reference. Not in the reference. */
   includeIssuedAt?: boolean | undefined;
   /** Add a random `jti` claim to new tokens (default true), needed to revoke single tokens. Not in the reference. */

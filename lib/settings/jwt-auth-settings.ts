@@ -34,7 +34,10 @@ export interface JwtAuthSettings extends KeyRing {
   audience?: string;
   issuer?: string;
   allowRefresh: boolean;
+  /** The first accepted Authorization scheme: the one the `WWW-Authenticate` challenge names. */
   authHeaderPrefix: string;
+  /** Every accepted Authorization scheme (simplejwt's AUTH_HEADER_TYPES), the first first. */
+  authHeaderPrefixes: readonly string[];
   includeIssuedAt: boolean;
   includeTokenId: boolean;
   errorFormat: ErrorFormat;
@@ -98,10 +101,7 @@ export function resolveSettings(
   if (expirationDelta === 0) {
     throw new JwtAuthConfigError('expirationDelta', 'must be at least one second');
   }
-  const authHeaderPrefix = options.authHeaderPrefix ?? DEFAULTS.authHeaderPrefix;
-  if (typeof authHeaderPrefix !== 'string' || !HTTP_TOKEN.test(authHeaderPrefix)) {
-    throw new JwtAuthConfigError('authHeaderPrefix', 'must be a single word such as "JWT" or "Bearer"');
-  }
+  const authHeaderPrefixes = headerPrefixes(options.authHeaderPrefix);
   const strategyName = options.strategyName ?? DEFAULTS.strategyName;
   if (typeof strategyName !== 'string' || strategyName === '') {
     throw new JwtAuthConfigError('strategyName', 'must be a non-empty string');
@@ -124,7 +124,8 @@ export function resolveSettings(
     audience: optionalString(options.audience, 'audience'),
     issuer: optionalString(options.issuer, 'issuer'),
     allowRefresh: flag(options.allowRefresh, 'allowRefresh', DEFAULTS.allowRefresh),
-    authHeaderPrefix,
+    authHeaderPrefix: authHeaderPrefixes[0],
+    authHeaderPrefixes,
     includeIssuedAt: flag(options.includeIssuedAt, 'includeIssuedAt', DEFAULTS.includeIssuedAt),
     includeTokenId: flag(options.includeTokenId, 'includeTokenId', DEFAULTS.includeTokenId),
     errorFormat: oneOf(options.errorFormat, 'errorFormat', ['nest', 'drf'] as const, DEFAULTS.errorFormat),
@@ -142,6 +143,29 @@ export function resolveSettings(
     getUserSecretKey: callback(options.getUserSecretKey, 'getUserSecretKey', options),
     hooks: hooks(options.hooks),
   };
+}
+
+/**
+ * `authHeaderPrefix`: one scheme or several (`['JWT', 'Bearer']`), each an RFC 9110 token,
+ * none twice (compared case-insensitively, as requests are).
+ */
+function headerPrefixes(raw: unknown): readonly string[] {
+  const given: unknown = raw ?? DEFAULTS.authHeaderPrefix;
+  const list: unknown[] = Array.isArray(given) ? given : [given];
+  const problem =
+    'must be a scheme such as "JWT" or "Bearer", or a non-empty list of them (letters, digits, !#$%&\'*+.^_`|~-)';
+  if (list.length === 0) throw new JwtAuthConfigError('authHeaderPrefix', `${problem} (got [])`);
+  const seen = new Set<string>();
+  for (const scheme of list) {
+    if (typeof scheme !== 'string' || !HTTP_TOKEN.test(scheme)) {
+      throw new JwtAuthConfigError('authHeaderPrefix', `${problem} (got ${JSON.stringify(given)})`);
+    }
+    if (seen.has(scheme.toLowerCase())) {
+      throw new JwtAuthConfigError('authHeaderPrefix', `lists "${scheme}" twice (schemes are case-insensitive)`);
+    }
+    seen.add(scheme.toLowerCase());
+  }
+  return Object.freeze([...(list as string[])]);
 }
 
 function hooks(raw: unknown): ResolvedHooks {

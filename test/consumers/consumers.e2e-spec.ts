@@ -102,6 +102,13 @@ const RUNTIME_NAMES: Record<string, string[]> = {
   ],
   'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationStoreTimeoutError'],
   'nest-rest-jwt/websockets': ['WsJwtAuthGuard'],
+  'nest-rest-jwt/testing': [
+    'TESTING_HASHER_OPTIONS',
+    'authHeader',
+    'issueTestToken',
+    'testingJwtAuthOptions',
+    'testingPasswordHasher',
+  ],
 };
 
 /** Starts the compiled app (dist/src/main.js); resolves with the URLs it prints. */
@@ -198,6 +205,12 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
       openapi: { scheme: 'JWT', added: { JWT: 'apiKey' }, header: 'JWT token' },
       redis: { lookup: { familyRevoked: false }, fromUrl: expect.stringContaining('needs the ioredis package') },
       websockets: 'function',
+      testing: {
+        iterations: 1,
+        hashPrefix: 'pbkdf2_sha256$1',
+        loginThrottle: false,
+        helpers: ['function', 'function', 'pbkdf2_sha256'],
+      },
     });
   });
 
@@ -269,7 +282,7 @@ describe.each(consumers)('the packed library in the $name app', (consumer) => {
           numRuntimeErrorTestSuites: 0,
           log: '',
         });
-        expect(summary.numPassedTests).toBe(4);
+        expect(summary.numPassedTests).toBe(5);
       },
       5 * MINUTES,
     );

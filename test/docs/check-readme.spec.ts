@@ -47,7 +47,7 @@ describe('check-readme: the README blocks it compiles', () => {
 
   it('names a module after its file comment, else after its line', () => {
     expect(moduleOf(blocks[0]!).path).toBe('users/users.service.ts');
-    expect(moduleOf(blocks[1]!).path).toBe('block-15.ts');
+    expect(moduleOf(blocks[1]!).path).toBe('src/block-15.ts');
     expect(moduleOf(blocks[3]!).path).toBe('app.module.ts');
     expect(moduleOf({ ...blocks[3]!, directive: { folder: 'recipe' } }).path).toBe('recipe/app.module.ts');
   });

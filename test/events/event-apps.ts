@@ -12,6 +12,7 @@ import {
   JWT_AUTH_TOKEN_REVOKED,
   type JwtAuthEvent,
   JwtAuthModule,
+  type JwtAuthModuleExtras,
   type JwtAuthModuleOptions,
 } from '../../lib/index.js';
 import {
@@ -86,7 +87,8 @@ export class AuditListener {
 }
 
 export interface EventAppOptions {
-  jwt?: Partial<JwtAuthModuleOptions>;
+  /** Options of forRoot, module-shaping ones (globalGuard, routePrefix...) included. */
+  jwt?: Partial<JwtAuthModuleOptions & JwtAuthModuleExtras>;
   /** Import EventEmitterModule.forRoot() and the AuditListener. */
   eventEmitter?: boolean | { global: boolean };
 }
