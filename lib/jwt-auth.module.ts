@@ -8,8 +8,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { ExpressRoutes } from './transport/express-routes.js';
-import { FastifyRoutes } from './transport/fastify-routes.js';
+import { TokenRoutes } from './transport/token-routes.js';
 import {
   ConfigurableModuleClass,
   type JwtAuthModuleAsyncOptions,
@@ -32,8 +31,7 @@ export class JwtAuthModule extends ConfigurableModuleClass implements NestModule
     @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
     @Inject(JWT_AUTH_MODULE_SHAPE) private readonly shape: ModuleShape,
     private readonly appConfig: ApplicationConfig,
-    @Optional() private readonly fastifyRoutes?: FastifyRoutes,
-    @Optional() private readonly expressRoutes?: ExpressRoutes,
+    @Optional() private readonly tokenRoutes?: TokenRoutes,
   ) {
     super();
   }
@@ -101,7 +99,6 @@ export class JwtAuthModule extends ConfigurableModuleClass implements NestModule
 
   /** Nest calls this once the HTTP adapter is known and before any route is registered. */
   configure(): void {
-    this.fastifyRoutes?.install();
-    this.expressRoutes?.install();
+    this.tokenRoutes?.install();
   }
 }

@@ -35,8 +35,7 @@ import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
 import type { ModuleShape } from './jwt-auth.startup.js';
-import { ExpressRoutes } from './transport/express-routes.js';
-import { FastifyRoutes } from './transport/fastify-routes.js';
+import { TokenRoutes } from './transport/token-routes.js';
 
 export type ModuleExtras = Required<JwtAuthModuleExtras>;
 
@@ -124,8 +123,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       { provide: JWT_AUTH_ROUTE_PREFIX, useValue: routePrefix },
       settingsPart(JWT_AUTH_HOOKS, 'hooks'),
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
-      FastifyRoutes,
-      ExpressRoutes,
+      TokenRoutes,
       LoginThrottle,
       JwtAuthEventDispatcher,
     );

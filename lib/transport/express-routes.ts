@@ -1,13 +1,11 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { JWT_AUTH_ROUTE_PREFIX } from '../jwt-auth.internal-constants.js';
+import { NotFoundException } from '@nestjs/common';
 import { methodOf, pathOf, type HttpRequestLike } from './http-adapter.js';
-import { matchTokenPath, tokenRoutePaths } from './token-paths.js';
+import { matchTokenPath } from './token-paths.js';
 
 type Next = (error?: unknown) => void;
 type Handler = (request: HttpRequestLike, response: unknown, next: Next) => void;
 
-interface ExpressLike {
+export interface ExpressLike {
   router?: { stack?: { handle?: Handler }[] };
   use(handler: Handler): unknown;
 }
@@ -24,35 +22,23 @@ const BODY_PARSERS = new Set(['jsonParser', 'urlencodedParser', 'textParser', 'r
  * - A token path in another case (`/API-TOKEN-AUTH/`) is no token endpoint, as upstream's URL
  *   patterns and Fastify's router match case, whatever the app's `case sensitive routing`: it
  *   gets the app's 404 (Nest's not-found answer), before any parser or guard.
- * Runs from the module's `configure()`: the app's parsers are registered, its routes are not.
+ * Runs from the module's `configure()` (token-routes.ts): the app's parsers are registered, its
+ * routes are not.
  */
-@Injectable()
-export class ExpressRoutes {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly appConfig: ApplicationConfig,
-    @Inject(JWT_AUTH_ROUTE_PREFIX) private readonly routePrefix: string,
-  ) {}
-
-  install(): void {
-    const adapter = this.adapterHost.httpAdapter;
-    if (adapter?.getType() !== 'express') return;
-    const app = adapter.getInstance<ExpressLike>();
-    const paths = tokenRoutePaths(this.appConfig.getGlobalPrefix(), this.routePrefix);
-    const onTokenPath = (request: HttpRequestLike) => matchTokenPath(pathOf(request), paths) !== undefined;
-    for (const layer of app.router?.stack ?? []) {
-      const parser = layer.handle;
-      if (parser === undefined || !BODY_PARSERS.has(parser.name)) continue;
-      const skipTokenPaths: Handler = (request, response, next) =>
-        onTokenPath(request) ? next() : parser(request, response, next);
-      // The name stays: Nest looks parsers up by it (isMiddlewareApplied).
-      layer.handle = Object.defineProperty(skipTokenPaths, 'name', { value: parser.name });
-    }
-    app.use((request, _response, next) => {
-      if (matchTokenPath(pathOf(request), paths) !== 'other-case') return next();
-      // What Nest's not-found handler throws for a route that does not exist.
-      const url = typeof request.originalUrl === 'string' ? request.originalUrl : pathOf(request);
-      next(new NotFoundException(`Cannot ${methodOf(request) ?? 'GET'} ${url}`));
-    });
+export function installExpressTokenRoutes(app: ExpressLike, paths: ReadonlySet<string>): void {
+  const onTokenPath = (request: HttpRequestLike) => matchTokenPath(pathOf(request), paths) !== undefined;
+  for (const layer of app.router?.stack ?? []) {
+    const parser = layer.handle;
+    if (parser === undefined || !BODY_PARSERS.has(parser.name)) continue;
+    const skipTokenPaths: Handler = (request, response, next) =>
+      onTokenPath(request) ? next() : parser(request, response, next);
+    // The name stays: Nest looks parsers up by it (isMiddlewareApplied).
+    layer.handle = Object.defineProperty(skipTokenPaths, 'name', { value: parser.name });
   }
+  app.use((request, _response, next) => {
+    if (matchTokenPath(pathOf(request), paths) !== 'other-case') return next();
+    // What Nest's not-found handler throws for a route that does not exist.
+    const url = typeof request.originalUrl === 'string' ? request.originalUrl : pathOf(request);
+    next(new NotFoundException(`Cannot ${methodOf(request) ?? 'GET'} ${url}`));
+  });
 }

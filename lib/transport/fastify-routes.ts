@@ -1,10 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { JWT_AUTH_ROUTE_PREFIX } from '../jwt-auth.internal-constants.js';
 import { BODY_LIMIT, BODY_TOO_LARGE, RawBody, readBytes } from './request-body.js';
-import { matchTokenPath, tokenRoutePaths } from './token-paths.js';
+import { matchTokenPath } from './token-paths.js';
 
 /** Marks the module's routes in their Fastify route config, where the parser can see it. */
 const TOKEN_ROUTE = 'nestRestJwtTokenRoute';
@@ -39,7 +36,7 @@ interface RouteOptions {
   config?: Record<string, unknown>;
   [option: string]: unknown;
 }
-interface FastifyLike {
+export interface FastifyLike {
   addContentTypeParser(
     type: string,
     parser: (request: ParsedRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) => void,
@@ -103,37 +100,24 @@ const SLASH_TWIN = 'nestRestJwtSlashTwin';
  * Every token route hands its body over as bytes, for the module to parse as DRF does. And a
  * path in another case is no token endpoint (upstream's URL patterns match case), even on an
  * app whose router does not: it gets the app's 404.
- * Runs from the module's `configure()`: the adapter is known and no route is registered yet.
+ * Runs from the module's `configure()` (token-routes.ts): no route is registered yet.
  */
-@Injectable()
-export class FastifyRoutes {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly appConfig: ApplicationConfig,
-    @Inject(JWT_AUTH_ROUTE_PREFIX) private readonly routePrefix: string,
-  ) {}
-
-  install(): void {
-    const adapter = this.adapterHost.httpAdapter;
-    if (adapter?.getType() !== 'fastify') return;
-    const fastify = adapter.getInstance<FastifyLike>();
-    fastify.register(addRawBodyParser);
-    // An app whose router ignores trailing slashes needs no twins (Fastify would call them duplicates).
-    const config = fastify.initialConfig;
-    const slashesIgnored = Boolean(config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash);
-    const urls = tokenRoutePaths(this.appConfig.getGlobalPrefix(), this.routePrefix);
-    const sameCase: OnRequestHook = async (request, reply) => {
-      if (matchTokenPath(request.url.split('?')[0], urls) === 'exact') return undefined;
-      reply.callNotFound();
-      return reply;
-    };
-    fastify.addHook('onRoute', function (route) {
-      // HEAD routes are Fastify's own copies of GET routes: the GET twin brings its own.
-      if (route[SLASH_TWIN] || route.method === 'HEAD' || !urls.has(route.url)) return;
-      route.preParsing = [...[route.preParsing ?? []].flat(), readBodyRaw];
-      route.onRequest = [sameCase, ...[route.onRequest ?? []].flat()];
-      route.config = { ...route.config, [TOKEN_ROUTE]: true };
-      if (!slashesIgnored) this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
-    });
-  }
+export function installFastifyTokenRoutes(fastify: FastifyLike, urls: ReadonlySet<string>): void {
+  fastify.register(addRawBodyParser);
+  // An app whose router ignores trailing slashes needs no twins (Fastify would call them duplicates).
+  const config = fastify.initialConfig;
+  const slashesIgnored = Boolean(config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash);
+  const sameCase: OnRequestHook = async (request, reply) => {
+    if (matchTokenPath(request.url.split('?')[0], urls) === 'exact') return undefined;
+    reply.callNotFound();
+    return reply;
+  };
+  fastify.addHook('onRoute', function (route) {
+    // HEAD routes are Fastify's own copies of GET routes: the GET twin brings its own.
+    if (route[SLASH_TWIN] || route.method === 'HEAD' || !urls.has(route.url)) return;
+    route.preParsing = [...[route.preParsing ?? []].flat(), readBodyRaw];
+    route.onRequest = [sameCase, ...[route.onRequest ?? []].flat()];
+    route.config = { ...route.config, [TOKEN_ROUTE]: true };
+    if (!slashesIgnored) this.route({ ...route, url: route.url + '/', [SLASH_TWIN]: true });
+  });
 }
