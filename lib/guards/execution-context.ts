@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { CredentialsRequest } from './credentials.js';
+import { rpcUserOf } from './rpc-credentials.js';
 
 /** What the guard reads from and writes to: an Express request or a Fastify request. */
 export type AuthRequest = CredentialsRequest & { user?: object };
@@ -36,9 +37,11 @@ export function responseOf(context: ExecutionContext): unknown {
 
 /**
  * The user the guards authenticated: `request.user` on HTTP and GraphQL, `client.data.user`
- * (socket.io's per-socket data, set by WsJwtAuthGuard) in gateways.
+ * (socket.io's per-socket data, set by WsJwtAuthGuard) in gateways, beside the message in
+ * microservice handlers.
  */
 export function userOf(context: ExecutionContext): object | undefined {
   if (context.getType<string>() === 'ws') return context.switchToWs().getClient<SocketLike>().data?.user;
+  if (context.getType<string>() === 'rpc') return rpcUserOf(context);
   return requestOf(context).user;
 }

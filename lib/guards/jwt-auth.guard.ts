@@ -12,6 +12,7 @@ import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal.js';
 import { logRefusal } from '../refusals/refusal-log.js';
+import { renderRpcRefusal } from '../refusals/rpc-refusal.js';
 import { renderSocketRefusal } from '../refusals/socket-refusal.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import type { HttpResponseLike } from '../transport/http-adapter.js';
@@ -19,6 +20,7 @@ import { type Credentials, readCredentials } from './credentials.js';
 import { csrfRefusal } from './csrf.js';
 import { type AuthRequest, requestOf, responseOf } from './execution-context.js';
 import { isPublic } from './public.decorator.js';
+import { type MessageCredentials, rpcCredentials, setRpcUser } from './rpc-credentials.js';
 import { type HandshakeSocket, type SocketCredentials, socketCredentials } from './socket-credentials.js';
 
 /** What authenticating a request or a socket gives: the user, or the refusal to answer with. */
@@ -90,6 +92,7 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
     if (context.getType<string>() === 'ws') return this.activateSocket(context);
+    if (context.getType<string>() === 'rpc') return this.activateMessage(context);
     const request = requestOf(context);
     const result = await this.authenticate(request);
     if (result.refusal !== undefined) {
@@ -120,11 +123,13 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
 
   /**
    * A refusal as the transport answers it: an HTTP body and headers in the configured format;
-   * in GraphQL, Nest's own exceptions; in gateways, a WsException.
+   * in GraphQL, Nest's own exceptions; in gateways, a WsException; in microservices, an
+   * RpcException.
    */
   protected async renderRefusal(refusal: Refusal, context: ExecutionContext): Promise<Error> {
     const transport = context.getType<string>();
     if (transport === 'ws') return renderSocketRefusal(refusal);
+    if (transport === 'rpc') return renderRpcRefusal(refusal);
     const response = responseOf(context) as HttpResponseLike | undefined;
     if (response === undefined) return renderNestException(refusal);
     return renderHttpRefusal(refusal, this.settings.errorFormat, response, this.challenge);
@@ -146,7 +151,20 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     return true;
   }
 
-  private async authenticateCredentials(credentials: Credentials | SocketCredentials): Promise<Authentication> {
+  /**
+   * A microservice message: the token in its metadata or payload (settings.rpc), checked on
+   * every message. The user is held beside the message, where `@CurrentUser()` finds it.
+   */
+  protected async activateMessage(context: ExecutionContext): Promise<boolean> {
+    const result = await this.authenticateCredentials(rpcCredentials(context, this.settings));
+    setRpcUser(context, result.refusal === undefined ? result.user : undefined);
+    if (result.refusal !== undefined) throw await this.renderRefusal(result.refusal, context);
+    return true;
+  }
+
+  private async authenticateCredentials(
+    credentials: Credentials | SocketCredentials | MessageCredentials,
+  ): Promise<Authentication> {
     if (credentials.kind === 'absent') {
       // Still the reference's "not provided"; the log line says which scheme was sent instead.
       const mismatch = 'mismatch' in credentials ? credentials.mismatch : undefined;

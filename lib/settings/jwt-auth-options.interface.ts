@@ -7,6 +7,7 @@ import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
+import type { RpcCredentialsOptions } from './transport-settings.js';
 
 /**
  * The options of `JwtAuthModule.forRoot` (or what `forRootAsync`'s factory returns). Only a key
@@ -158,6 +159,17 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    * `user_logged_in` signal).
    */
   hooks?: JwtAuthHooks<TUser> | undefined;
+  /**
+   * Where the guard finds the token of a microservice (RPC) message: the payload field and the
+   * metadata key holding `<prefix> <token>` (default `'authorization'` for both; see the README,
+   * "Microservices"). Not in the reference (Django has no message transports).
+   */
+  rpc?: RpcCredentialsOptions | undefined;
+  /**
+   * The graphql-ws connection parameter holding `<prefix> <token>` for GraphQL subscriptions
+   * (default `'Authorization'`, matched without regard to case). Not in the reference.
+   */
+  connectionParamsKey?: string | undefined;
 }
 
 /**

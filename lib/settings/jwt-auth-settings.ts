@@ -18,6 +18,7 @@ import { type LoginThrottleSettings, resolveLoginThrottle } from '../throttle/lo
 import { DEFAULTS } from './defaults.js';
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import { checkNames, type OptionsSource } from './option-names.js';
+import { resolveConnectionParamsKey, resolveRpcSettings, type RpcCredentialsSettings } from './transport-settings.js';
 
 /** The options after validation: defaults applied, durations in seconds, keys built once. */
 export interface JwtAuthSettings extends KeyRing {
@@ -61,6 +62,10 @@ export interface JwtAuthSettings extends KeyRing {
   getUserSecretKey?: (user: object) => string | Buffer | KeyObject;
   /** The `hooks` callbacks, each checked to be a function; `{}` when none. */
   hooks: ResolvedHooks;
+  /** Where microservice messages carry their token. */
+  rpc: RpcCredentialsSettings;
+  /** The graphql-ws connection parameter that carries the token of a subscription. */
+  connectionParamsKey: string;
 }
 
 /**
@@ -142,6 +147,8 @@ export function resolveSettings(
       ((payload: JwtPayload) => payload.username),
     getUserSecretKey: callback(options.getUserSecretKey, 'getUserSecretKey', options),
     hooks: hooks(options.hooks),
+    rpc: resolveRpcSettings(options.rpc),
+    connectionParamsKey: resolveConnectionParamsKey(options.connectionParamsKey),
   };
 }
 

@@ -12,6 +12,7 @@ import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
+import type { RpcCredentialsOptions } from './transport-settings.js';
 
 /**
  * Every option's name, in one table beside DEFAULTS: an option missing here, or a name here
@@ -35,6 +36,11 @@ const AUTH_COOKIE_NAMES = {
   domain: 'value',
   maxAge: 'value',
 } as const satisfies Record<keyof AuthCookieOptions, NameRule>;
+
+const RPC_NAMES = { payloadField: 'value', metadataKey: 'value' } as const satisfies Record<
+  keyof RpcCredentialsOptions,
+  NameRule
+>;
 
 const CSRF_NAMES = { cookieName: 'value', headerName: 'value' } as const satisfies Record<keyof CsrfOptions, NameRule>;
 
@@ -90,6 +96,8 @@ export const OPTION_NAMES = {
   getUsernameFromPayload: 'value',
   // A class instance of the app's may carry its dependencies beside its hook methods.
   hooks: { object: HOOK_NAMES, plainOnly: true },
+  rpc: { object: RPC_NAMES },
+  connectionParamsKey: 'value',
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */

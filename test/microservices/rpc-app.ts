@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { Controller, type DynamicModule, Module } from '@nestjs/common';
+import {
+  ClientProxyFactory,
+  Ctx,
+  MessagePattern,
+  type MicroserviceOptions,
+  Payload,
+  type ClientProxy,
+  TcpContext,
+  Transport,
+} from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { firstValueFrom } from 'rxjs';
+import { CurrentUser, Public } from '../../lib/index.js';
+import {
+  type AdapterName,
+  createAppOn,
+  initialised,
+  ProtectedController,
+  type TestApp,
+  UsersModule,
+} from '../support/apps.js';
+import { freePort } from '../support/redis-server.js';
+import { InMemoryUsers, type TestUser } from '../support/users.js';
+
+/** Message handlers with no guard of their own: protected only by the global JwtAuthGuard. */
+@Controller()
+export class MessagesController {
+  @MessagePattern('whoami')
+  whoami(@CurrentUser('username') username: string | undefined): string | null {
+    return username ?? null;
+  }
+
+  /** The user next to the payload, which the guard leaves as the client sent it. */
+  @MessagePattern('profile')
+  profile(@CurrentUser() user: TestUser, @Payload() data: unknown, @Ctx() context: TcpContext) {
+    return { username: user.username, email: user.email, data, pattern: context.getPattern() };
+  }
+
+  @MessagePattern('ping')
+  @Public()
+  ping(@CurrentUser() user: TestUser | undefined): { pong: true; user: string | null } {
+    return { pong: true, user: user?.username ?? null };
+  }
+}
+
+export interface RpcTestApp extends TestApp {
+  /** A TCP client of the app's microservice. */
+  client: ClientProxy;
+  /** A client that sends `metadata` with every packet (TCP packet metadata, Nest 12). */
+  clientWithMetadata(metadata: Record<string, string>): Promise<ClientProxy>;
+}
+
+/**
+ * A hybrid app: HTTP on the named adapter (the protected routes of the other tests) and a TCP
+ * microservice on a free loopback port (`connectMicroservice`), with `jwtModule`'s guard.
+ */
+export async function startRpcApp(adapter: AdapterName, jwtModule: DynamicModule): Promise<RpcTestApp> {
+  @Module({ imports: [UsersModule, jwtModule], controllers: [MessagesController, ProtectedController] })
+  class RpcAppModule {}
+
+  const port = await freePort();
+  const moduleRef = await Test.createTestingModule({ imports: [RpcAppModule] }).compile();
+  const app = createAppOn(adapter, moduleRef);
+  app.connectMicroservice<MicroserviceOptions>(
+    { transport: Transport.TCP, options: { host: '127.0.0.1', port } },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  await initialised(adapter, app);
+  const clients: ClientProxy[] = [];
+  const newClient = async (metadata?: Record<string, string>) => {
+    const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    if (metadata !== undefined) {
+      client.setOnDispatchHook((packet) => {
+        packet.metadata = metadata;
+      });
+    }
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+  const client = await newClient();
+  return {
+    app,
+    server: app.getHttpServer(),
+    users: app.get(InMemoryUsers),
+    client,
+    clientWithMetadata: newClient,
+    close: async () => {
+      for (const each of clients) await each.close();
+      await app.close();
+    },
+  };
+}
+
+/** What the client receives for a message: `{ ok }` with the handler's answer, or `{ error }`. */
+export async function call(
+  client: ClientProxy,
+  pattern: string,
+  data: unknown,
+): Promise<{ ok: unknown } | { error: unknown }> {
+  try {
+    return { ok: await firstValueFrom(client.send<unknown>(pattern, data)) };
+  } catch (error) {
+    return { error };
+  }
+}
