@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { CredentialsRequest } from './credentials.js';
+import { graphqlWsConnectionOf } from './graphql-ws-connection.js';
 import { rpcUserOf } from './rpc-credentials.js';
 
 /** What the guard reads from and writes to: an Express request or a Fastify request. */
@@ -38,10 +39,12 @@ export function responseOf(context: ExecutionContext): unknown {
 /**
  * The user the guards authenticated: `request.user` on HTTP and GraphQL, `client.data.user`
  * (socket.io's per-socket data, set by WsJwtAuthGuard) in gateways, beside the message in
- * microservice handlers.
+ * microservice handlers, on the graphql-ws connection in subscriptions.
  */
 export function userOf(context: ExecutionContext): object | undefined {
   if (context.getType<string>() === 'ws') return context.switchToWs().getClient<SocketLike>().data?.user;
   if (context.getType<string>() === 'rpc') return rpcUserOf(context);
+  const connection = graphqlWsConnectionOf(context);
+  if (connection !== undefined) return connection.user;
   return requestOf(context).user;
 }

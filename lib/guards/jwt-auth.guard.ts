@@ -19,6 +19,7 @@ import type { HttpResponseLike } from '../transport/http-adapter.js';
 import { type Credentials, readCredentials } from './credentials.js';
 import { csrfRefusal } from './csrf.js';
 import { type AuthRequest, requestOf, responseOf } from './execution-context.js';
+import { connectionCredentials, graphqlWsConnectionOf } from './graphql-ws-connection.js';
 import { isPublic } from './public.decorator.js';
 import { type MessageCredentials, rpcCredentials, setRpcUser } from './rpc-credentials.js';
 import { type HandshakeSocket, type SocketCredentials, socketCredentials } from './socket-credentials.js';
@@ -93,6 +94,7 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     if (isPublic(this.reflector, context)) return true;
     if (context.getType<string>() === 'ws') return this.activateSocket(context);
     if (context.getType<string>() === 'rpc') return this.activateMessage(context);
+    if (graphqlWsConnectionOf(context) !== undefined) return this.activateSubscription(context);
     const request = requestOf(context);
     const result = await this.authenticate(request);
     if (result.refusal !== undefined) {
@@ -159,6 +161,23 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     const result = await this.authenticateCredentials(rpcCredentials(context, this.settings));
     setRpcUser(context, result.refusal === undefined ? result.user : undefined);
     if (result.refusal !== undefined) throw await this.renderRefusal(result.refusal, context);
+    return true;
+  }
+
+  /**
+   * A GraphQL subscription over graphql-ws: the token of the connection parameters, checked
+   * when the subscription starts. The user goes on the connection, where `@CurrentUser()`
+   * finds it, and never outlives a refusal.
+   */
+  protected async activateSubscription(context: ExecutionContext): Promise<boolean> {
+    const connection = graphqlWsConnectionOf(context);
+    if (connection === undefined) return false;
+    const result = await this.authenticateCredentials(connectionCredentials(connection, this.settings));
+    if (result.refusal !== undefined) {
+      delete connection.user;
+      throw await this.renderRefusal(result.refusal, context);
+    }
+    connection.user = result.user;
     return true;
   }
 
