@@ -9,7 +9,15 @@ const definition = new ConfigurableModuleBuilder<JwtAuthModuleOptions>({
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createJwtAuthOptions')
   .setExtras<ModuleExtras>(
-    { isGlobal: false, globalGuard: false, controller: true, routePrefix: '', imports: [], jwks: false },
+    {
+      isGlobal: false,
+      globalGuard: false,
+      globalGuardExclude: [],
+      controller: true,
+      routePrefix: '',
+      imports: [],
+      jwks: false,
+    },
     addModuleParts,
   )
   .build();

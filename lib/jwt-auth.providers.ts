@@ -8,12 +8,15 @@ import { LogoutFlow } from './flows/logout.flow.js';
 import { RefreshFlow } from './flows/refresh.flow.js';
 import { TokenAuthentication } from './flows/token-authentication.js';
 import { TokenRevocation } from './flows/token-revocation.js';
+import { compileExclusions } from './common/route-exclusions.js';
+import { GlobalJwtAuthGuard } from './guards/global-jwt-auth.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { createJwtStrategy } from './guards/jwt.strategy.js';
 import { JwksController } from './http/jwks.controller.js';
 import { tokenControllerAt } from './http/module-token-controller.js';
 import { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
 import {
+  JWT_AUTH_GUARD_EXCLUSIONS,
   JWT_AUTH_HOOKS,
   JWT_AUTH_JWKS,
   JWT_AUTH_JWT_SERVICE,
@@ -97,7 +100,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     },
     JwtAuthGuard,
   ];
-  if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: JwtAuthGuard });
+  if (extras.globalGuard) providers.push(...globalGuardProviders(extras.globalGuardExclude));
   // A value of the wrong type stops the app at start-up (checkModuleShaping, above); until then
   // it must not break the module's scanning with an error that names nothing.
   const routePrefix = typeof extras.routePrefix === 'string' ? extras.routePrefix : '';
@@ -145,4 +148,22 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     // (JwtAuthGuard, WsJwtAuthGuard and their subclasses); no entry point exports their tokens.
     exports: [JWT_AUTH_SETTINGS, JWT_AUTH_CONFIG, JwtAuthService, JwtAuthGuard, TokenAuthentication],
   };
+}
+
+/**
+ * The global guard: JwtAuthGuard itself, or with `globalGuardExclude` a GlobalJwtAuthGuard that
+ * leaves those routes alone (while an explicit `@UseGuards(JwtAuthGuard)` still guards them).
+ */
+function globalGuardProviders(exclude: unknown): Provider[] {
+  if (!Array.isArray(exclude) || exclude.length === 0) return [{ provide: APP_GUARD, useExisting: JwtAuthGuard }];
+  return [
+    {
+      provide: JWT_AUTH_GUARD_EXCLUSIONS,
+      // After the settings: a bad entry stops the app there, with the option's name.
+      useFactory: () => compileExclusions(exclude),
+      inject: [JWT_AUTH_SETTINGS],
+    },
+    GlobalJwtAuthGuard,
+    { provide: APP_GUARD, useExisting: GlobalJwtAuthGuard },
+  ];
 }

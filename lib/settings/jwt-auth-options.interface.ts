@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import type { Duration } from '../common/duration.js';
+import type { GlobalGuardExclusion } from '../common/route-exclusions.js';
 import type { AnyRequest, ErrorFormat, JwtAlgorithm, JwtPayload } from '../common/jwt.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
@@ -188,6 +189,14 @@ export interface JwtAuthModuleExtras {
    * `@Public()` (default false). Django: `DEFAULT_AUTHENTICATION_CLASSES` with `IsAuthenticated`.
    */
   globalGuard?: boolean;
+  /**
+   * Routes the global guard leaves to others, for controllers the app cannot mark `@Public()`
+   * (health checks, metrics): full paths as clients send them (`'/api/health'`, `'/metrics/**'`;
+   * `*` one segment, `**` any), RegExps, or controller classes (see the README, "Leaving routes
+   * to others"). Needs `globalGuard: true`. Django: `permission_classes = [AllowAny]` on views
+   * you do not own.
+   */
+  globalGuardExclude?: readonly GlobalGuardExclusion[];
   /**
    * Serve the token endpoints (default true). False leaves the controller out: tokens are then
    * issued from code (`JwtAuthService`). Django: leaving the views out of `urls.py`.

@@ -7,6 +7,7 @@ import {
   unknownOption,
 } from '../common/option-names.js';
 import { flag } from '../common/option-validators.js';
+import { compileExclusions } from '../common/route-exclusions.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
@@ -101,7 +102,7 @@ export const OPTION_NAMES = {
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */
-type ShapingKind = 'flag' | 'path' | 'modules';
+type ShapingKind = 'flag' | 'path' | 'modules' | 'exclusions';
 
 /**
  * The options that shape the module itself (its providers, controllers, global guard): read
@@ -114,6 +115,7 @@ export const MODULE_SHAPING_OPTIONS = {
   jwks: 'flag',
   routePrefix: 'path',
   imports: 'modules',
+  globalGuardExclude: 'exclusions',
 } as const satisfies Record<keyof JwtAuthModuleExtras, ShapingKind>;
 
 type ShapingName = keyof typeof MODULE_SHAPING_OPTIONS;
@@ -196,6 +198,14 @@ export function checkModuleShaping(given: Readonly<Record<string, unknown>>, sou
     if (kind === 'modules' && !Array.isArray(value)) {
       throw new JwtAuthConfigError(name, 'must be an array of modules');
     }
+    if (kind === 'exclusions') compileExclusions(value);
+  }
+  const excluded = given.globalGuardExclude;
+  if (Array.isArray(excluded) && excluded.length > 0 && given.globalGuard !== true) {
+    throw new JwtAuthConfigError(
+      'globalGuardExclude',
+      'excludes routes from the global guard: it needs globalGuard: true',
+    );
   }
 }
 
@@ -233,6 +243,6 @@ function besideTheFactory(name: string, source: OptionsSource): JwtAuthConfigErr
 function shownValue(value: unknown, kind: ShapingKind): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return `'${value}'`;
-  if (kind === 'modules') return '[...]';
+  if (kind === 'modules' || kind === 'exclusions') return '[...]';
   return kind === 'flag' ? 'true' : "'...'";
 }

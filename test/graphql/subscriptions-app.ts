@@ -94,9 +94,9 @@ export async function subscribe(
   url: string,
   query: string,
   connectionParams?: Record<string, unknown>,
-): Promise<{ results: FormattedExecutionResult[] } | { errors: unknown }> {
+): Promise<{ results: FormattedExecutionResult<Record<string, unknown>, unknown>[] } | { errors: unknown }> {
   const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
-  const results: FormattedExecutionResult[] = [];
+  const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
   try {
     return await new Promise((resolve) => {
       client.subscribe(
