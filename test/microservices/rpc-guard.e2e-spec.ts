@@ -4,7 +4,7 @@ import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import type { TestUser } from '../support/users.js';
-import { call, type RpcTestApp, startRpcApp } from './rpc-app.js';
+import { call, MessagesController, type RpcTestApp, startRpcApp } from './rpc-app.js';
 
 const NOT_PROVIDED = 'Authentication credentials were not provided.';
 const EXPIRED = 'Signature has expired.';
@@ -156,5 +156,29 @@ describe.each(ADAPTERS)('rpc option: another payload field, metadata off (%s)', 
     );
     const client = await t.clientWithMetadata({ authorization: `JWT ${signHs(adminClaims())}` });
     expect(await call(client, 'whoami', {})).toEqual(refused(NOT_PROVIDED));
+  });
+});
+
+describe.each(ADAPTERS)('globalGuardExclude with a message controller class (%s)', (adapter) => {
+  let t: RpcTestApp;
+  beforeAll(async () => {
+    t = await startRpcApp(
+      adapter,
+      JwtAuthModule.forRoot({
+        secretKey: SECRET,
+        globalGuard: true,
+        globalGuardExclude: [MessagesController],
+        imports: [UsersModule],
+      }),
+    );
+  });
+  afterAll(() => t.close());
+
+  it('its handlers answer without a token (and see no user)', async () => {
+    expect(await call(t.client, 'whoami', {})).toEqual({ ok: null });
+  });
+
+  it('the HTTP routes stay guarded', async () => {
+    await request(t.server).get('/plain').expect(401);
   });
 });
