@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, type DynamicModule, Module } from '@nestjs/common';
+import { Controller, type DynamicModule, type INestMicroservice, Module } from '@nestjs/common';
 import {
   ClientProxyFactory,
   Ctx,
@@ -56,16 +56,22 @@ export interface RpcTestApp extends TestApp {
  * A hybrid app: HTTP on the named adapter (the protected routes of the other tests) and a TCP
  * microservice on a free loopback port (`connectMicroservice`), with `jwtModule`'s guard.
  */
-export async function startRpcApp(adapter: AdapterName, jwtModule: DynamicModule): Promise<RpcTestApp> {
+export async function startRpcApp(
+  adapter: AdapterName,
+  jwtModule: DynamicModule,
+  { inheritAppConfig = true }: { inheritAppConfig?: boolean } = {},
+): Promise<RpcTestApp> {
   @Module({ imports: [UsersModule, jwtModule], controllers: [MessagesController, ProtectedController] })
   class RpcAppModule {}
 
   const port = await freePort();
   const moduleRef = await Test.createTestingModule({ imports: [RpcAppModule] }).compile();
   const app = createAppOn(adapter, moduleRef);
+  // inheritAppConfig, as the README says: without it Nest applies none of the app's global
+  // enhancers to a connected microservice, APP_GUARD providers included.
   app.connectMicroservice<MicroserviceOptions>(
     { transport: Transport.TCP, options: { host: '127.0.0.1', port } },
-    { inheritAppConfig: true },
+    { inheritAppConfig },
   );
   await app.startAllMicroservices();
   await initialised(adapter, app);
@@ -106,4 +112,34 @@ export async function call(
   } catch (error) {
     return { error };
   }
+}
+
+/**
+ * A microservice alone (no HTTP server: `NestFactory.createMicroservice`'s testing
+ * counterpart), TCP on a free loopback port, with a client.
+ */
+export async function startMicroservice(
+  jwtModule: DynamicModule,
+): Promise<{ app: INestMicroservice; client: ClientProxy; close(): Promise<void> }> {
+  @Module({ imports: [UsersModule, jwtModule], controllers: [MessagesController] })
+  class MicroserviceModule {}
+
+  const port = await freePort();
+  const moduleRef = await Test.createTestingModule({ imports: [MicroserviceModule] }).compile();
+  const app = moduleRef.createNestMicroservice<MicroserviceOptions>({
+    transport: Transport.TCP,
+    options: { host: '127.0.0.1', port },
+    logger: process.env.TEST_LOG ? undefined : false,
+  });
+  await app.listen();
+  const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+  await client.connect();
+  return {
+    app,
+    client,
+    close: async () => {
+      await client.close();
+      await app.close();
+    },
+  };
 }

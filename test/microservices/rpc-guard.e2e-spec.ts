@@ -4,7 +4,7 @@ import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import type { TestUser } from '../support/users.js';
-import { call, MessagesController, type RpcTestApp, startRpcApp } from './rpc-app.js';
+import { call, MessagesController, type RpcTestApp, startMicroservice, startRpcApp } from './rpc-app.js';
 
 const NOT_PROVIDED = 'Authentication credentials were not provided.';
 const EXPIRED = 'Signature has expired.';
@@ -179,6 +179,41 @@ describe.each(ADAPTERS)('globalGuardExclude with a message controller class (%s)
   });
 
   it('the HTTP routes stay guarded', async () => {
+    await request(t.server).get('/plain').expect(401);
+  });
+});
+
+describe('the global JwtAuthGuard on a microservice app alone (createNestMicroservice, TCP)', () => {
+  let t: Awaited<ReturnType<typeof startMicroservice>>;
+  beforeAll(async () => {
+    t = await startMicroservice(
+      JwtAuthModule.forRoot({ secretKey: SECRET, globalGuard: true, imports: [UsersModule] }),
+    );
+  });
+  afterAll(() => t.close());
+
+  it('authenticates messages with no other setting', async () => {
+    expect(await call(t.client, 'whoami', { authorization: `JWT ${signHs(adminClaims())}` })).toEqual({ ok: 'admin' });
+    expect(await call(t.client, 'whoami', {})).toEqual(refused(NOT_PROVIDED));
+    expect(await call(t.client, 'ping', {})).toEqual({ ok: { pong: true, user: null } });
+  });
+});
+
+// Nest's own rule, pinned here because the README warns of it: a hybrid app's microservice
+// gets none of the app's global enhancers unless connected with inheritAppConfig.
+describe.each(ADAPTERS)('a hybrid app connected without inheritAppConfig (%s)', (adapter) => {
+  let t: RpcTestApp;
+  beforeAll(async () => {
+    t = await startRpcApp(
+      adapter,
+      JwtAuthModule.forRoot({ secretKey: SECRET, globalGuard: true, imports: [UsersModule] }),
+      { inheritAppConfig: false },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('runs message handlers unguarded (hence the README: pass inheritAppConfig: true)', async () => {
+    expect(await call(t.client, 'whoami', {})).toEqual({ ok: null });
     await request(t.server).get('/plain').expect(401);
   });
 });
