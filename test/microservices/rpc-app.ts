@@ -3,6 +3,7 @@ import { Controller, type DynamicModule, type INestMicroservice, Module } from '
 import {
   ClientProxyFactory,
   Ctx,
+  EventPattern,
   MessagePattern,
   type MicroserviceOptions,
   Payload,
@@ -36,6 +37,20 @@ export class MessagesController {
   @MessagePattern('profile')
   profile(@CurrentUser() user: TestUser, @Payload() data: unknown, @Ctx() context: TcpContext) {
     return { username: user.username, email: user.email, data, pattern: context.getPattern() };
+  }
+
+  /** The events that reached their handler, in order, with the user each one saw. */
+  static readonly events: string[] = [];
+
+  @EventPattern('noted')
+  noted(@Payload() data: { marker: string }, @CurrentUser('username') username: string | undefined): void {
+    MessagesController.events.push(`${data.marker}:${username ?? '-'}`);
+  }
+
+  @MessagePattern('events')
+  @Public()
+  seen(): string[] {
+    return MessagesController.events;
   }
 
   @MessagePattern('ping')

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
+import { eventually } from '../support/redis-server.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import type { TestUser } from '../support/users.js';
 import { call, MessagesController, type RpcTestApp, startMicroservice, startRpcApp } from './rpc-app.js';
@@ -116,6 +118,17 @@ describe.each(ADAPTERS)('the global JwtAuthGuard on a TCP microservice of a hybr
   it('metadata with two keys differing only in case is refused, not guessed between', async () => {
     const client = await t.clientWithMetadata({ authorization: valid(), Authorization: 'JWT abc' });
     expect(await call(client, 'whoami', {})).toEqual(refused(WITH_SPACES));
+  });
+
+  it('a refused event never reaches its handler; an authenticated one does, with its user', async () => {
+    MessagesController.events.length = 0;
+    await firstValueFrom(t.client.emit('noted', { marker: 'anonymous' }));
+    await firstValueFrom(t.client.emit('noted', { marker: 'forged', authorization: 'JWT abc' }));
+    await firstValueFrom(t.client.emit('noted', { marker: 'signed', authorization: valid() }));
+    const seen = async () => ((await call(t.client, 'events', {})) as { ok: string[] }).ok;
+    // Events have no answer: wait for the last one sent, then look at what ran before it.
+    expect(await eventually(async () => (await seen()).includes('signed:admin'), 10_000)).toBe(true);
+    expect(await seen()).toEqual(['signed:admin']);
   });
 
   it('the user of one message never leaks to the next one on the same connection', async () => {
