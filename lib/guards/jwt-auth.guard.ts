@@ -160,8 +160,9 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
   protected async activateMessage(context: ExecutionContext): Promise<boolean> {
     const result = await this.authenticateCredentials(rpcCredentials(context, this.settings));
     setRpcUser(context, result.refusal === undefined ? result.user : undefined);
-    if (result.refusal !== undefined) throw await this.renderRefusal(result.refusal, context);
-    return true;
+    if (result.refusal === undefined) return true;
+    logRefusal({ method: 'RPC', url: handlerName(context) }, result.refusal.reason);
+    throw await this.renderRefusal(result.refusal, context);
   }
 
   /**
@@ -175,6 +176,7 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     const result = await this.authenticateCredentials(connectionCredentials(connection, this.settings));
     if (result.refusal !== undefined) {
       delete connection.user;
+      logRefusal({ method: 'SUBSCRIPTION', url: handlerName(context) }, result.refusal.reason);
       throw await this.renderRefusal(result.refusal, context);
     }
     connection.user = result.user;
@@ -198,6 +200,11 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
       return { refusal };
     }
   }
+}
+
+/** Where a message or a subscription went, for the debug log: `OrdersController.mine`. */
+function handlerName(context: ExecutionContext): string {
+  return `${context.getClass().name}.${context.getHandler().name}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type NestApplicationOptions } from '@nestjs/common';
 import { GraphQLModule, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
@@ -54,7 +54,10 @@ export interface SubscriptionsTestApp extends TestApp {
 export async function startSubscriptionsApp(
   adapter: AdapterName,
   jwtModule: DynamicModule,
-  { context }: { context?: ApolloDriverConfig['context'] } = {},
+  {
+    context,
+    logger,
+  }: { context?: ApolloDriverConfig['context']; logger?: NonNullable<NestApplicationOptions['logger']> } = {},
 ): Promise<SubscriptionsTestApp> {
   @Module({
     imports: [
@@ -73,7 +76,7 @@ export async function startSubscriptionsApp(
   class SubscriptionsAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [SubscriptionsAppModule] }).compile();
-  const app = createAppOn(adapter, moduleRef);
+  const app = logger === undefined ? createAppOn(adapter, moduleRef) : createAppOn(adapter, moduleRef, logger);
   await initialised(adapter, app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
+import { CapturingLogger } from '../events/event-apps.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
 import type { TestUser } from '../support/users.js';
@@ -124,5 +125,28 @@ describe.each(ADAPTERS)('subscriptions with an app context function and connecti
     expect(await subscribe(t.url, GREETINGS, { Authorization: `JWT ${signHs(adminClaims())}` })).toEqual(
       refused(NOT_PROVIDED),
     );
+  });
+});
+
+describe.each(ADAPTERS)('the debug line of a refused subscription (%s)', (adapter) => {
+  const logger = new CapturingLogger();
+  let t: SubscriptionsTestApp;
+  beforeAll(async () => {
+    t = await startSubscriptionsApp(
+      adapter,
+      JwtAuthModule.forRoot({ secretKey: SECRET, globalGuard: true, imports: [UsersModule] }),
+      { logger },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('names the resolver and the reason, never the token', async () => {
+    const token = signHs(adminClaims({ exp: now() - 10 }));
+    expect(await subscribe(t.url, GREETINGS, { Authorization: `JWT ${token}` })).toEqual(refused(EXPIRED));
+    const lines = logger.lines.filter((line) => line.text.startsWith('Refused '));
+    expect(lines).toEqual([
+      { level: 'debug', text: 'Refused SUBSCRIPTION SubscriptionsResolver.greetings: expired | JwtAuth' },
+    ]);
+    expect(logger.lines.filter((line) => line.text.includes(token.split('.')[1]))).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { Controller, type DynamicModule, type INestMicroservice, Module } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  type INestMicroservice,
+  Module,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import {
   ClientProxyFactory,
   Ctx,
@@ -42,9 +48,10 @@ export class MessagesController {
   /** The events that reached their handler, in order, with the user each one saw. */
   static readonly events: string[] = [];
 
+  // EventPattern types the arguments after the payload as unknown.
   @EventPattern('noted')
-  noted(@Payload() data: { marker: string }, @CurrentUser('username') username: string | undefined): void {
-    MessagesController.events.push(`${data.marker}:${username ?? '-'}`);
+  noted(@Payload() data: { marker: string }, @CurrentUser('username') username: unknown): void {
+    MessagesController.events.push(`${data.marker}:${typeof username === 'string' ? username : '-'}`);
   }
 
   @MessagePattern('events')
@@ -74,14 +81,17 @@ export interface RpcTestApp extends TestApp {
 export async function startRpcApp(
   adapter: AdapterName,
   jwtModule: DynamicModule,
-  { inheritAppConfig = true }: { inheritAppConfig?: boolean } = {},
+  {
+    inheritAppConfig = true,
+    logger,
+  }: { inheritAppConfig?: boolean; logger?: NonNullable<NestApplicationOptions['logger']> } = {},
 ): Promise<RpcTestApp> {
   @Module({ imports: [UsersModule, jwtModule], controllers: [MessagesController, ProtectedController] })
   class RpcAppModule {}
 
   const port = await freePort();
   const moduleRef = await Test.createTestingModule({ imports: [RpcAppModule] }).compile();
-  const app = createAppOn(adapter, moduleRef);
+  const app = logger === undefined ? createAppOn(adapter, moduleRef) : createAppOn(adapter, moduleRef, logger);
   // inheritAppConfig, as the README says: without it Nest applies none of the app's global
   // enhancers to a connected microservice, APP_GUARD providers included.
   app.connectMicroservice<MicroserviceOptions>(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { JwtAuthModule, JwtAuthService } from '../../lib/index.js';
+import { CapturingLogger } from '../events/event-apps.js';
 import { ADAPTERS, SECRET, UsersModule } from '../support/apps.js';
 import { eventually } from '../support/redis-server.js';
 import { adminClaims, now, signHs } from '../support/tokens.js';
@@ -228,5 +229,26 @@ describe.each(ADAPTERS)('a hybrid app connected without inheritAppConfig (%s)', 
   it('runs message handlers unguarded (hence the README: pass inheritAppConfig: true)', async () => {
     expect(await call(t.client, 'whoami', {})).toEqual({ ok: null });
     await request(t.server).get('/plain').expect(401);
+  });
+});
+
+describe.each(ADAPTERS)('the debug line of a refused message (%s)', (adapter) => {
+  const logger = new CapturingLogger();
+  let t: RpcTestApp;
+  beforeAll(async () => {
+    t = await startRpcApp(
+      adapter,
+      JwtAuthModule.forRoot({ secretKey: SECRET, globalGuard: true, imports: [UsersModule] }),
+      { logger },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('names the handler and the reason, never the token', async () => {
+    const token = signHs(adminClaims({ exp: now() - 10 }));
+    expect(await call(t.client, 'whoami', { authorization: `JWT ${token}` })).toEqual(refused(EXPIRED));
+    const lines = logger.lines.filter((line) => line.text.startsWith('Refused '));
+    expect(lines).toEqual([{ level: 'debug', text: 'Refused RPC MessagesController.whoami: expired | JwtAuth' }]);
+    expect(logger.lines.filter((line) => line.text.includes(token.split('.')[1]))).toEqual([]);
   });
 });
