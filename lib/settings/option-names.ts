@@ -36,7 +36,11 @@ const AUTH_COOKIE_NAMES = {
   maxAge: 'value',
 } as const satisfies Record<keyof AuthCookieOptions, NameRule>;
 
-const CSRF_NAMES = { cookieName: 'value', headerName: 'value' } as const satisfies Record<keyof CsrfOptions, NameRule>;
+const CSRF_NAMES = {
+  cookieName: 'value',
+  headerName: 'value',
+  trustedOrigins: 'value',
+} as const satisfies Record<keyof CsrfOptions, NameRule>;
 
 /** One entry of `verifyKeys`; its `key` (a KeyObject, a JWK, PEM text...) is a value, never checked. */
 const VERIFY_KEY_NAMES = { kid: 'value', key: 'value', algorithm: 'value' } as const satisfies Record<

@@ -248,6 +248,21 @@ describe('resolveSettings: each validation error names its option', () => {
       'publicKey',
     ],
     ['privateKey a number', bad({ algorithm: 'RS256', privateKey: 42 }), 'privateKey'],
+    [
+      'csrf.trustedOrigins not a list',
+      bad({ secretKey: SECRET, authCookie: 'jwt', csrf: { trustedOrigins: 'https://a.example' } }),
+      'csrf.trustedOrigins',
+    ],
+    [
+      'csrf.trustedOrigins without a scheme',
+      { secretKey: SECRET, authCookie: 'jwt', csrf: { trustedOrigins: ['app.example.com'] } },
+      'csrf.trustedOrigins',
+    ],
+    [
+      'csrf.trustedOrigins with a path',
+      { secretKey: SECRET, authCookie: 'jwt', csrf: { trustedOrigins: ['https://app.example.com/'] } },
+      'csrf.trustedOrigins',
+    ],
     ['rotationGracePeriod "soon"', bad({ secretKey: SECRET, rotationGracePeriod: 'soon' }), 'rotationGracePeriod'],
     ['a negative rotationGracePeriod', { secretKey: SECRET, rotationGracePeriod: -1 }, 'rotationGracePeriod'],
     ['rotationGracePeriod over a minute', { secretKey: SECRET, rotationGracePeriod: '61s' }, 'rotationGracePeriod'],
