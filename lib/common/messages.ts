@@ -55,6 +55,16 @@ export const CSRF_MESSAGES = {
   incorrect: 'CSRF Failed: CSRF token incorrect.',
 } as const;
 
+/** Django's REASON_BAD_ORIGIN, as DRF words a CSRF failure. */
+export function badOrigin(origin: string): string {
+  return `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.`;
+}
+
+/** A browser said the request is cross-site (`Sec-Fetch-Site`) and sent no Origin to check. */
+export function crossSiteRequest(site: string): string {
+  return `CSRF Failed: Cross-site request refused (Sec-Fetch-Site: ${site}).`;
+}
+
 /** Upstream's JSONWebTokenSerializer. */
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
 /** Not in the reference (it reads JSON and form bodies of any size): see the README. */

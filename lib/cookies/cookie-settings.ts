@@ -30,6 +30,12 @@ export interface CsrfOptions {
   cookieName?: string;
   /** Default `'X-CSRFToken'`. */
   headerName?: string;
+  /**
+   * Origins besides the request's own from which a browser may call the endpoints that set or
+   * clear the auth cookies (Django's CSRF_TRUSTED_ORIGINS): `'https://app.example.com'`, or
+   * `'https://*.example.com'` for the domain and its subdomains. Default none.
+   */
+  trustedOrigins?: readonly string[];
 }
 
 /** `authCookie` after validation (`maxAge` in seconds). */
@@ -61,11 +67,35 @@ export function resolveCookieSettings(
     cookieName: httpToken(given.cookieName, 'csrf.cookieName', 'csrftoken', 'a cookie name'),
     // Node lower-cases the header names it receives.
     headerName: httpToken(given.headerName, 'csrf.headerName', 'X-CSRFToken', 'an HTTP header name').toLowerCase(),
+    trustedOrigins: trustedOrigins(given.trustedOrigins),
   };
   if (csrf.cookieName === authCookie.name) {
     throw new JwtAuthConfigError('csrf.cookieName', 'must differ from the token cookie name');
   }
   return { authCookie, csrf };
+}
+
+/** `scheme://host[:port]`, the host optionally `*.` for subdomains; no path, no trailing slash. */
+const TRUSTED_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/((\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;
+
+/** Django's CSRF_TRUSTED_ORIGINS, checked as Django's system check does (a scheme first), and more. */
+function trustedOrigins(option: unknown): readonly string[] {
+  if (option === undefined) return Object.freeze([]);
+  if (!Array.isArray(option)) {
+    throw new JwtAuthConfigError(
+      'csrf.trustedOrigins',
+      "must be a list of origins such as ['https://app.example.com']",
+    );
+  }
+  for (const origin of option as unknown[]) {
+    if (typeof origin !== 'string' || !TRUSTED_ORIGIN.test(origin)) {
+      throw new JwtAuthConfigError(
+        'csrf.trustedOrigins',
+        `must list origins as scheme://host[:port] (e.g. 'https://app.example.com' or 'https://*.example.com'), without a path (got ${JSON.stringify(origin)})`,
+      );
+    }
+  }
+  return Object.freeze([...(option as string[])]);
 }
 
 function cookieSettings(option: string | AuthCookieOptions | undefined): AuthCookieSettings | undefined {

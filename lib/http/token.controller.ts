@@ -29,6 +29,7 @@ import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
 import type { LoginFailureReason } from '../events/jwt-auth-events.js';
 import { JwtAuthService } from '../flows/jwt-auth.service.js';
 import { readCredentials } from '../guards/credentials.js';
+import { crossSiteRefusal } from '../guards/cross-site.js';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard.js';
 import { Public } from '../guards/public.decorator.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
@@ -196,6 +197,7 @@ export class TokenController {
   private async answer(request: EndpointRequest, reply: Reply, handler: () => Promise<object>): Promise<object> {
     try {
       this.negotiate(request, reply);
+      this.refuseCrossSite(request);
       return await handler();
     } catch (error) {
       const refusal =
@@ -206,6 +208,18 @@ export class TokenController {
       if (!(error instanceof Refused) || error.log) logRefusal(request, refusal.reason);
       throw this.renderRefusal(refusal, reply);
     }
+  }
+
+  /**
+   * In cookie mode (with the CSRF defence) every endpoint here sets or clears the auth cookies:
+   * a browser's cross-site request to one is refused (login and logout CSRF), see
+   * guards/cross-site.ts. Clients that are not browsers send no Origin and are served.
+   */
+  private refuseCrossSite(request: EndpointRequest): void {
+    const { authCookie, csrf } = this.settings;
+    if (authCookie === undefined || csrf === undefined) return;
+    const refusal = crossSiteRefusal(request, csrf.trustedOrigins);
+    if (refusal !== undefined) throw new Refused(refusal, true);
   }
 
   /** verifyOnly signs nothing: login and refresh answer as a route that does not exist. */

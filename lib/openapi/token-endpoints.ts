@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { RevocationUnavailableError } from '../common/errors.js';
 import {
   BODY_TOO_LARGE_MESSAGE,
+  badOrigin,
   CSRF_MESSAGES,
   ENDPOINT_MESSAGES,
   FIELD_BLANK,
@@ -100,7 +101,11 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Partial<Record<Tok
           ),
         }
       : {};
-  // Cookie mode: a token taken from the cookie needs the CSRF header.
+  // Cookie mode: a token taken from the cookie needs the CSRF header; a browser's cross-site
+  // request is refused on every endpoint that sets or clears the cookies.
+  const crossSite = {
+    crossSite: { summary: 'Cross-site request', message: badOrigin('https://evil.example') },
+  };
   const csrfErrors: Record<number, ResponseObject> =
     settings.authCookie !== undefined && settings.csrf !== undefined
       ? {
@@ -108,11 +113,24 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Partial<Record<Tok
             format,
             HttpStatus.FORBIDDEN,
             `The token came from the \`${settings.authCookie.name}\` cookie without the \`${settings.csrf.cookieName}\` ` +
-              `cookie's value in the \`${settings.csrf.headerName}\` header.`,
+              `cookie's value in the \`${settings.csrf.headerName}\` header, or a browser sent the request from another ` +
+              'origin (Origin, else Sec-Fetch-Site) that `csrf.trustedOrigins` does not list.',
             {
               missing: { summary: 'No CSRF header', message: CSRF_MESSAGES.missing },
               incorrect: { summary: 'Wrong CSRF header', message: CSRF_MESSAGES.incorrect },
+              ...crossSite,
             },
+          ),
+        }
+      : {};
+  const loginCrossSiteErrors: Record<number, ResponseObject> =
+    settings.authCookie !== undefined && settings.csrf !== undefined
+      ? {
+          [HttpStatus.FORBIDDEN]: detailResponse(
+            format,
+            HttpStatus.FORBIDDEN,
+            'A browser sent the request from another origin (Origin, else Sec-Fetch-Site) that `csrf.trustedOrigins` does not list.',
+            crossSite,
           ),
         }
       : {};
@@ -142,6 +160,7 @@ export function tokenEndpointDocs(settings: JwtAuthSettings): Partial<Record<Tok
       },
     ),
     ...bodyErrors,
+    ...loginCrossSiteErrors,
   };
   if (settings.loginThrottle) {
     loginResponses[HttpStatus.TOO_MANY_REQUESTS] = {

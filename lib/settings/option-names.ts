@@ -43,7 +43,11 @@ const RPC_NAMES = { payloadField: 'value', metadataKey: 'value' } as const satis
   NameRule
 >;
 
-const CSRF_NAMES = { cookieName: 'value', headerName: 'value' } as const satisfies Record<keyof CsrfOptions, NameRule>;
+const CSRF_NAMES = {
+  cookieName: 'value',
+  headerName: 'value',
+  trustedOrigins: 'value',
+} as const satisfies Record<keyof CsrfOptions, NameRule>;
 
 /** One entry of `verifyKeys`; its `key` (a KeyObject, a JWK, PEM text...) is a value, never checked. */
 const VERIFY_KEY_NAMES = { kid: 'value', key: 'value', algorithm: 'value' } as const satisfies Record<
@@ -87,6 +91,7 @@ export const OPTION_NAMES = {
   revocationStore: 'value',
   revocationUnavailableStatus: 'value',
   rotateOnRefresh: 'value',
+  rotationGracePeriod: 'value',
   authCookie: { object: AUTH_COOKIE_NAMES },
   csrf: { object: CSRF_NAMES },
   getUserSecretKey: 'value',

@@ -20,6 +20,8 @@ export interface HttpRequestLike {
   url?: unknown;
   /** Express `req.ip` and Fastify `request.ip` (both follow the app's trust proxy setting). */
   ip?: unknown;
+  /** Express `req.protocol` and Fastify `request.protocol` (both follow the trust proxy setting). */
+  protocol?: unknown;
   socket?: { remoteAddress?: unknown };
   /** Fastify: Node's IncomingMessage. */
   raw?: { rawHeaders?: string[]; socket?: { remoteAddress?: unknown } };
@@ -65,6 +67,17 @@ export function clientAddressOf(request: HttpRequestLike): string | undefined {
   return [ip, socket?.remoteAddress, raw?.socket?.remoteAddress].find(
     (candidate): candidate is string => typeof candidate === 'string' && candidate !== '',
   );
+}
+
+/**
+ * The origin this request was sent to, as Django's CSRF check builds it: the scheme the adapter
+ * reports (behind a proxy, with the app's trust proxy setting) and the Host header as sent.
+ */
+export function requestOriginOf(request: HttpRequestLike): string | undefined {
+  const host = request.headers.host;
+  if (typeof host !== 'string' || host === '') return undefined;
+  const scheme = request.protocol === 'https' ? 'https' : 'http';
+  return `${scheme}://${host}`;
 }
 
 /** The request's path, without the query string (a client may put a token there). */

@@ -44,7 +44,7 @@ describe('JWT_AUTH_CONFIG: the settings an app may read', () => {
   it('in cookie mode, the cookie and CSRF names (the header lower-cased, as Node gives it)', async () => {
     const config = await configOf({ authCookie: { name: 'jwt', secure: false } });
     expect(config.authCookie).toEqual({ name: 'jwt', secure: false, sameSite: 'lax', path: '/', domain: undefined });
-    expect(config.csrf).toEqual({ cookieName: 'csrftoken', headerName: 'x-csrftoken' });
+    expect(config.csrf).toEqual({ cookieName: 'csrftoken', headerName: 'x-csrftoken', trustedOrigins: [] });
   });
 
   it('holds no key and cannot be changed', async () => {

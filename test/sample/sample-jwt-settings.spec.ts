@@ -88,7 +88,11 @@ describe('sample: JWT settings from environment variables', () => {
       envOf({ JWT_SECRET_KEY: SECRET, JWT_AUTH_COOKIE: 'jwt', JWT_AUTH_COOKIE_SECURE: 'false' }),
     );
     expect(insecure.options.authCookie).toEqual({ name: 'jwt', secure: false });
-    expect(resolveSettings(insecure.options).csrf).toEqual({ cookieName: 'csrftoken', headerName: 'x-csrftoken' });
+    expect(resolveSettings(insecure.options).csrf).toEqual({
+      cookieName: 'csrftoken',
+      headerName: 'x-csrftoken',
+      trustedOrigins: [],
+    });
   });
 
   it('rotates on refresh only with JWT_ROTATE_ON_REFRESH=true', () => {
