@@ -6,6 +6,7 @@ import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
+import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 
 /**
@@ -158,6 +159,12 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    * `user_logged_in` signal).
    */
   hooks?: JwtAuthHooks<TUser> | undefined;
+  /**
+   * DRF's permissions (`nest-rest-jwt/permissions`): `defaultPermissionClasses` for every route
+   * JwtAuthGuard guards without `@PermissionClasses()` (DRF's `DEFAULT_PERMISSION_CLASSES`,
+   * default `[IsAuthenticated]`), and the claims `@RequireRoles()` and `@RequireScopes()` read.
+   */
+  permissions?: PermissionOptions | undefined;
 }
 
 /**

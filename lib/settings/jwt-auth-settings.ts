@@ -16,6 +16,7 @@ import { buildKeyRing, type KeyRing } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import { type LoginThrottleSettings, resolveLoginThrottle } from '../throttle/login-throttle-settings.js';
 import { DEFAULTS } from './defaults.js';
+import { type PermissionSettings, resolvePermissionSettings } from './permission-settings.js';
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import { checkNames, type OptionsSource } from './option-names.js';
 
@@ -61,6 +62,8 @@ export interface JwtAuthSettings extends KeyRing {
   getUserSecretKey?: (user: object) => string | Buffer | KeyObject;
   /** The `hooks` callbacks, each checked to be a function; `{}` when none. */
   hooks: ResolvedHooks;
+  /** The `permissions` option: default permission classes, claim names. */
+  permissions: PermissionSettings;
 }
 
 /**
@@ -142,6 +145,7 @@ export function resolveSettings(
       ((payload: JwtPayload) => payload.username),
     getUserSecretKey: callback(options.getUserSecretKey, 'getUserSecretKey', options),
     hooks: hooks(options.hooks),
+    permissions: resolvePermissionSettings(options.permissions),
   };
 }
 

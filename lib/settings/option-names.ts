@@ -10,6 +10,7 @@ import { flag } from '../common/option-validators.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
+import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 
@@ -51,6 +52,12 @@ const HOOK_NAMES = {
   onTokenRevoked: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
 
+const PERMISSIONS_NAMES = {
+  defaultPermissionClasses: 'value',
+  rolesClaim: 'value',
+  scopesClaim: 'value',
+} as const satisfies Record<keyof PermissionOptions, NameRule>;
+
 export const OPTION_NAMES = {
   // Keys are values (strings, Buffers, JWKs, KeyObjects), never options objects.
   secretKey: 'value',
@@ -90,6 +97,7 @@ export const OPTION_NAMES = {
   getUsernameFromPayload: 'value',
   // A class instance of the app's may carry its dependencies beside its hook methods.
   hooks: { object: HOOK_NAMES, plainOnly: true },
+  permissions: { object: PERMISSIONS_NAMES },
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */
