@@ -11,7 +11,8 @@ import { AddPermissionRequirements } from './permission-metadata.js';
  * (`allowRefresh: false` issues no `orig_iat`). A token with neither cannot prove a recent login.
  */
 function loginTime(payload: Readonly<Record<string, unknown>>): number | undefined {
-  const time = typeof payload.orig_iat === 'number' ? payload.orig_iat : payload.iat;
+  // An orig_iat that is not a time proves nothing, and never falls back to the newer iat.
+  const time = payload.orig_iat !== undefined ? payload.orig_iat : payload.iat;
   return typeof time === 'number' && Number.isFinite(time) ? time : undefined;
 }
 
