@@ -8,7 +8,7 @@ import {
   RequireClaims,
   RequireRoles,
   RequireScopes,
-} from 'nest-rest-jwt/permissions';
+} from '../../lib/permissions/index.js';
 import { ADAPTERS, SECRET, type TestApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import { ERROR_FORMATS, expectRefusal } from '../support/refusals.js';

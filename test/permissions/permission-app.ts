@@ -14,7 +14,7 @@ import {
   or,
   PermissionClasses,
   type PermissionRequest,
-} from 'nest-rest-jwt/permissions';
+} from '../../lib/permissions/index.js';
 import { type AdapterName, SECRET, type TestApp, UsersModule } from '../support/apps.js';
 import { startCustomApp } from '../support/custom-app.js';
 import type { TestUser } from '../support/users.js';
