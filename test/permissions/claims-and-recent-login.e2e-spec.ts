@@ -3,7 +3,9 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { JwtAuthGuard, JwtAuthModule } from '../../lib/index.js';
 import {
+  IsAdminUser,
   OptionalAuthentication,
+  PermissionClasses,
   RecentLogin,
   RequireClaims,
   RequireRoles,
@@ -49,6 +51,16 @@ class ClaimsController {
   @RecentLogin('5m')
   freshOptional() {
     return { ok: true };
+  }
+}
+
+@Controller('stateless-staff')
+@UseGuards(JwtAuthGuard)
+class StatelessStaffController {
+  @Get()
+  @PermissionClasses(IsAdminUser)
+  staff() {
+    return { staff: true };
   }
 }
 
@@ -164,5 +176,27 @@ describe.each(ADAPTERS)('Claim names from the permissions option (%s)', (adapter
     expect((await request(t.server).get('/claims/scopes').set('Authorization', scope)).status).toBe(403);
     const groups = token({ groups: ['editor'] });
     expect((await request(t.server).get('/claims/roles').set('Authorization', groups)).status).toBe(200);
+  });
+});
+
+describe.each(ADAPTERS)('stateless: true, claims and staff from the token alone (%s)', (adapter) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startCustomApp(adapter, {
+      imports: [JwtAuthModule.forRoot({ secretKey: SECRET, imports: [UsersModule], stateless: true })],
+      controllers: [ClaimsController, StatelessStaffController],
+    });
+  });
+  afterAll(() => t.close());
+
+  it("scopes are read from the TokenUser's payload", async () => {
+    const scoped = token({ username: 'nobody-in-the-store', scope: 'articles:read articles:write' });
+    expect((await request(t.server).get('/claims/scopes').set('Authorization', scoped)).status).toBe(200);
+  });
+
+  it("IsAdminUser reads is_staff from the token's claims", async () => {
+    const staff = token({ is_staff: true });
+    expect((await request(t.server).get('/stateless-staff').set('Authorization', staff)).status).toBe(200);
+    expect((await request(t.server).get('/stateless-staff').set('Authorization', token({}))).status).toBe(403);
   });
 });
