@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { claimMismatch, missingRole, missingScopes } from '../common/messages.js';
 import type { Permission, PermissionClass, PermissionRequest } from '../common/permission.js';
-import { permissionStateOf } from './permission-check.js';
+import { type ClaimNames, permissionStateOf } from './permission-check.js';
 import { AddPermissionRequirements } from './permission-metadata.js';
 
 type ClaimValue = string | number | boolean;
@@ -31,10 +31,7 @@ abstract class TokenClaimsPermission implements Permission {
     return state !== undefined && payload !== undefined && this.grants(payload, state.claimNames);
   }
 
-  protected abstract grants(
-    payload: Readonly<Record<string, unknown>>,
-    names: { roles: string; scopes: string },
-  ): boolean;
+  protected abstract grants(payload: Readonly<Record<string, unknown>>, names: ClaimNames): boolean;
 }
 
 /** A permission class granting tokens with every one of these scopes (`permissions.scopesClaim`). */
@@ -42,7 +39,7 @@ export function HasScopes(...scopes: string[]): PermissionClass {
   const required = nonEmptyStrings(scopes, 'RequireScopes');
   return class HasScopes extends TokenClaimsPermission {
     readonly message = missingScopes(required);
-    protected grants(payload: Readonly<Record<string, unknown>>, names: { scopes: string }): boolean {
+    protected grants(payload: Readonly<Record<string, unknown>>, names: ClaimNames): boolean {
       const granted = new Set(listClaim(payload[names.scopes], true));
       return required.every((scope) => granted.has(scope));
     }
@@ -54,7 +51,7 @@ export function HasRoles(...roles: string[]): PermissionClass {
   const accepted = nonEmptyStrings(roles, 'RequireRoles');
   return class HasRoles extends TokenClaimsPermission {
     readonly message = missingRole(accepted);
-    protected grants(payload: Readonly<Record<string, unknown>>, names: { roles: string }): boolean {
+    protected grants(payload: Readonly<Record<string, unknown>>, names: ClaimNames): boolean {
       return listClaim(payload[names.roles], false).some((role) => accepted.includes(role));
     }
   };
