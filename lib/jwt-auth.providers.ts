@@ -29,6 +29,7 @@ import {
   JWT_AUTH_STRATEGY,
 } from './jwt-auth.internal-constants.js';
 import { buildJwks } from './keys/jwks.js';
+import { PermissionResolver } from './permissions/permission-resolver.js';
 import { openApiProvider } from './openapi/openapi-decorations.js';
 import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
@@ -101,6 +102,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       inject: [JWT_AUTH_SETTINGS, TokenAuthentication],
     },
     JwtAuthGuard,
+    PermissionResolver,
   ];
   if (extras.globalGuard) providers.push(...globalGuardProviders(extras.globalGuardExclude));
   // A value of the wrong type stops the app at start-up (checkModuleShaping, above); until then

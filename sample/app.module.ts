@@ -4,6 +4,7 @@ import { JwtAuthModule } from '../lib/index.js';
 import { AppController } from './app.controller.js';
 import { jwtSettingsFromEnv } from './jwt-settings.js';
 import { PageController } from './page.controller.js';
+import { PermissionsController } from './permissions.controller.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
@@ -36,7 +37,8 @@ export class AppModule {
         }),
       ],
       // PageController: GET /, a page that uses cookie mode (JWT_AUTH_COOKIE).
-      controllers: [AppController, PageController],
+      // PermissionsController: /admin-url/, /optional-url/, /readonly-url/, /fresh-url/.
+      controllers: [AppController, PageController, PermissionsController],
     };
   }
 }

@@ -102,3 +102,19 @@ export const unsupportedMediaType = (contentType: string): string =>
 export function throttledMessage(wait: number): string {
   return `Request was throttled. Expected available in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
 }
+
+/** DRF's PermissionDenied: an authenticated request a permission refused. */
+export const PERMISSION_DENIED = 'You do not have permission to perform this action.';
+/** Not in the reference: what the token's claims lack (`@RequireScopes`, `@RequireRoles`, `@RequireClaims`). */
+export const missingScopes = (scopes: readonly string[]): string =>
+  `The token lacks the required ${scopes.length === 1 ? 'scope' : 'scopes'}: ${scopes.join(' ')}.`;
+export const missingRole = (roles: readonly string[]): string =>
+  roles.length === 1
+    ? `The token lacks the required role: ${roles[0]}.`
+    : `The token has none of the roles: ${roles.join(', ')}.`;
+export const claimMismatch = (claims: readonly string[]): string =>
+  claims.length === 1
+    ? `The token's ${claims[0]} claim does not allow this action.`
+    : `The token's claims do not allow this action (${claims.join(', ')}).`;
+/** Not in the reference: `@RecentLogin()` refused a token whose login (`orig_iat`) is too old. */
+export const LOGIN_NOT_RECENT = 'This action requires a recent login. Log in again.';

@@ -23,6 +23,8 @@ export interface Refusal {
   readonly challenge?: boolean;
   /** Headers the answer must carry (`Allow`, `Retry-After`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A permission's `code` (DRF's `PermissionDenied.code`), for renderers that show one. */
+  readonly code?: string;
 }
 
 /** Who answers: the guard (DRF's authentication) or an endpoint (its serializers). */

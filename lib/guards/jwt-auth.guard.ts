@@ -11,6 +11,7 @@ import { notAuthenticated, type Refusal, refusalOf } from '../common/refusal.js'
 import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal.js';
+import type { PermissionResolver } from '../permissions/permission-resolver.js';
 import { logRefusal } from '../refusals/refusal-log.js';
 import { renderRpcRefusal } from '../refusals/rpc-refusal.js';
 import { renderSocketRefusal } from '../refusals/socket-refusal.js';
@@ -20,12 +21,17 @@ import { type Credentials, readCredentials } from './credentials.js';
 import { csrfRefusal } from './csrf.js';
 import { type AuthRequest, requestOf, responseOf } from './execution-context.js';
 import { connectionCredentials, graphqlWsConnectionOf } from './graphql-ws-connection.js';
+import { checkRoutePermissions, findPermissionResolver } from './permission-step.js';
 import { isPublic } from './public.decorator.js';
 import { type MessageCredentials, rpcCredentials, setRpcUser } from './rpc-credentials.js';
 import { type HandshakeSocket, type SocketCredentials, socketCredentials } from './socket-credentials.js';
 
-/** What authenticating a request or a socket gives: the user, or the refusal to answer with. */
-export type Authentication = { user: object; refusal?: undefined } | { refusal: Refusal };
+/**
+ * What authenticating a request or a socket gives: the user, or the refusal to answer with.
+ * `anonymous`: no credentials were sent, so the permissions decide (DRF's AnonymousUser).
+ */
+export type Authentication =
+  { user: object; refusal?: undefined; anonymous?: undefined } | { refusal: Refusal; anonymous?: boolean };
 
 /** What a guard needs of its JwtAuthModule. */
 interface GuardModule {
@@ -51,6 +57,7 @@ interface GuardModule {
 export class JwtAuthGuard implements CanActivate, OnModuleInit {
   // Named so as not to collide with the fields of subclasses (`moduleRef` is a common one).
   private jwtAuthParts?: GuardModule;
+  private permissionResolver?: PermissionResolver;
 
   constructor(
     @Optional() @Inject(JWT_AUTH_SETTINGS) settings: JwtAuthSettings | undefined,
@@ -97,12 +104,37 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     if (graphqlWsConnectionOf(context) !== undefined) return this.activateSubscription(context);
     const request = requestOf(context);
     const result = await this.authenticate(request);
-    if (result.refusal !== undefined) {
-      logRefusal(request, result.refusal.reason);
-      throw await this.renderRefusal(result.refusal, context);
+    // DRF's order: a bad token is refused at once; no token is an anonymous user, whom the
+    // permissions judge (IsAuthenticated by default: the same 401).
+    if (result.refusal === undefined) request.user = result.user;
+    else delete request.user;
+    const refusal =
+      result.refusal !== undefined && !result.anonymous
+        ? result.refusal
+        : await this.checkPermissions(context, request, result.refusal);
+    if (refusal !== undefined) {
+      logRefusal(request, refusal.reason);
+      throw await this.renderRefusal(refusal, context);
     }
-    request.user = result.user;
     return true;
+  }
+
+  /**
+   * DRF's permissions (`nest-rest-jwt/permissions`), after authentication: a refused anonymous
+   * request is a 401 (its `anonymousRefusal`), a refused user a 403.
+   */
+  protected async checkPermissions(
+    context: ExecutionContext,
+    request: AuthRequest & { method?: string },
+    anonymousRefusal: Refusal | undefined,
+  ): Promise<Refusal | undefined> {
+    this.permissionResolver ??= findPermissionResolver(this.jwtAuthModuleRef);
+    const render = async (refusal: Refusal) => {
+      logRefusal(request, refusal.reason);
+      return this.renderRefusal(refusal, context);
+    };
+    const { reflector, settings, permissionResolver: resolver } = this;
+    return checkRoutePermissions({ context, request, reflector, settings, resolver, anonymousRefusal, render });
   }
 
   /** The user a request authenticates as, or the refusal: credentials, token, user, then CSRF. */
@@ -189,7 +221,8 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     if (credentials.kind === 'absent') {
       // Still the reference's "not provided"; the log line says which scheme was sent instead.
       const mismatch = 'mismatch' in credentials ? credentials.mismatch : undefined;
-      return { refusal: notAuthenticated(mismatch === undefined ? undefined : `no credentials: ${mismatch}`) };
+      const reason = mismatch === undefined ? undefined : `no credentials: ${mismatch}`;
+      return { refusal: notAuthenticated(reason), anonymous: true };
     }
     if (credentials.kind === 'invalid') return { refusal: notAuthenticated(credentials.message, credentials.message) };
     try {

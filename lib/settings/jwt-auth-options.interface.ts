@@ -7,6 +7,7 @@ import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
+import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { RpcCredentialsOptions } from './transport-settings.js';
 
@@ -178,6 +179,12 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    * (default `'Authorization'`, matched without regard to case). Not in the reference.
    */
   connectionParamsKey?: string | undefined;
+  /**
+   * DRF's permissions (`nest-rest-jwt/permissions`): `defaultPermissionClasses` for every route
+   * JwtAuthGuard guards without `@PermissionClasses()` (DRF's `DEFAULT_PERMISSION_CLASSES`,
+   * default `[IsAuthenticated]`), and the claims `@RequireRoles()` and `@RequireScopes()` read.
+   */
+  permissions?: PermissionOptions | undefined;
 }
 
 /**

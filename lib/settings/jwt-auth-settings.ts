@@ -16,6 +16,7 @@ import { buildKeyRing, type KeyRing } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import { type LoginThrottleSettings, resolveLoginThrottle } from '../throttle/login-throttle-settings.js';
 import { DEFAULTS } from './defaults.js';
+import { type PermissionSettings, resolvePermissionSettings } from './permission-settings.js';
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import { checkNames, type OptionsSource } from './option-names.js';
 import { resolveConnectionParamsKey, resolveRpcSettings, type RpcCredentialsSettings } from './transport-settings.js';
@@ -68,6 +69,8 @@ export interface JwtAuthSettings extends KeyRing {
   rpc: RpcCredentialsSettings;
   /** The graphql-ws connection parameter that carries the token of a subscription. */
   connectionParamsKey: string;
+  /** The `permissions` option: default permission classes, claim names. */
+  permissions: PermissionSettings;
 }
 
 /**
@@ -151,6 +154,7 @@ export function resolveSettings(
     hooks: hooks(options.hooks),
     rpc: resolveRpcSettings(options.rpc),
     connectionParamsKey: resolveConnectionParamsKey(options.connectionParamsKey),
+    permissions: resolvePermissionSettings(options.permissions),
   };
 }
 

@@ -11,6 +11,7 @@ import { compileExclusions } from '../common/route-exclusions.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
+import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import type { RpcCredentialsOptions } from './transport-settings.js';
@@ -62,6 +63,12 @@ const HOOK_NAMES = {
   onTokenRevoked: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
 
+const PERMISSIONS_NAMES = {
+  defaultPermissionClasses: 'value',
+  rolesClaim: 'value',
+  scopesClaim: 'value',
+} as const satisfies Record<keyof PermissionOptions, NameRule>;
+
 export const OPTION_NAMES = {
   // Keys are values (strings, Buffers, JWKs, KeyObjects), never options objects.
   secretKey: 'value',
@@ -104,6 +111,7 @@ export const OPTION_NAMES = {
   hooks: { object: HOOK_NAMES, plainOnly: true },
   rpc: { object: RPC_NAMES },
   connectionParamsKey: 'value',
+  permissions: { object: PERMISSIONS_NAMES },
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */

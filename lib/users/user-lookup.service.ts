@@ -1,4 +1,5 @@
 import { verifyAgainstDummyHash } from '../passwords/password-hashing.js';
+import { TokenUser } from './token-user.js';
 
 /**
  * What nest-rest-jwt needs to know about the app's users. The app provides a subclass
@@ -52,5 +53,17 @@ export abstract class UserLookupService<TUser extends object = object> {
     const flags = user as { isActive?: unknown; is_active?: unknown };
     const flag = flags.isActive ?? flags.is_active;
     return flag === undefined ? true : Boolean(flag);
+  }
+
+  /**
+   * Django's `is_staff`, which `IsAdminUser` reads (`nest-rest-jwt/permissions`). The default
+   * reads `isStaff`, else `is_staff` (of the token's claims for a stateless `TokenUser`); a user
+   * with neither is not staff.
+   */
+  isStaff(user: TUser): boolean {
+    const source: object = user instanceof TokenUser ? user.payload : user;
+    const flags = source as { isStaff?: unknown; is_staff?: unknown };
+    const flag = flags.isStaff ?? flags.is_staff;
+    return flag === true || flag === 1;
   }
 }

@@ -8,6 +8,8 @@ export interface User {
   passwordHash: string;
   email: string | null;
   isActive: boolean;
+  /** Django's is_staff: `IsAdminUser` lets staff in (the library's default `isStaff` reads it). */
+  isStaff: boolean;
 }
 
 export interface NewUser {
@@ -15,6 +17,7 @@ export interface NewUser {
   password: string;
   email?: string | null;
   isActive?: boolean;
+  isStaff?: boolean;
 }
 
 interface UserRow {
@@ -23,6 +26,7 @@ interface UserRow {
   password: string;
   email: string | null;
   is_active: number;
+  is_staff: number;
 }
 
 /** A mistake by whoever called the store (unknown user, taken username): shown without a stack. */
@@ -36,8 +40,12 @@ const SCHEMA = `
     username TEXT NOT NULL UNIQUE,
     password TEXT NOT NULL,
     email TEXT NULL,
-    is_active INTEGER NOT NULL DEFAULT 1
+    is_active INTEGER NOT NULL DEFAULT 1,
+    is_staff INTEGER NOT NULL DEFAULT 0
   )`;
+
+/** A database made before the staff flag: the column is added, every user not staff. */
+const ADD_STAFF_COLUMN = 'ALTER TABLE users ADD COLUMN is_staff INTEGER NOT NULL DEFAULT 0';
 
 /** Django's username rule: letters, digits and @ . + - _ (at most 150 characters). */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
@@ -50,6 +58,7 @@ function toUser(row: UserRow): User {
     passwordHash: row.password,
     email: row.email,
     isActive: row.is_active !== 0,
+    isStaff: row.is_staff !== 0,
   };
 }
 
@@ -63,6 +72,8 @@ export class UserStore {
 
   private constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
+    if (!columns.some((column) => column.name === 'is_staff')) db.exec(ADD_STAFF_COLUMN);
     this.findStatement = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
     this.listStatement = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id');
   }
@@ -97,7 +108,7 @@ export class UserStore {
     const values = await this.checkedValues(user);
     try {
       const result = this.db
-        .prepare('INSERT INTO users (username, password, email, is_active) VALUES (?, ?, ?, ?)')
+        .prepare('INSERT INTO users (username, password, email, is_active, is_staff) VALUES (?, ?, ?, ?, ?)')
         .run(...values);
       return this.byId(result.lastInsertRowid);
     } catch (error) {
@@ -112,8 +123,8 @@ export class UserStore {
     const values = await this.checkedValues(user);
     const result = this.db
       .prepare(
-        `INSERT INTO users (username, password, email, is_active)
-         SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users)`,
+        `INSERT INTO users (username, password, email, is_active, is_staff)
+         SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users)`,
       )
       .run(...values);
     return result.changes === 0 ? undefined : this.byId(result.lastInsertRowid);
@@ -134,7 +145,7 @@ export class UserStore {
     if (this.db.open) this.db.close();
   }
 
-  private async checkedValues(user: NewUser): Promise<[string, string, string | null, number]> {
+  private async checkedValues(user: NewUser): Promise<[string, string, string | null, number, number]> {
     if (!USERNAME_PATTERN.test(user.username)) {
       throw new UserStoreError(
         `Invalid username ${JSON.stringify(user.username)}: use at most 150 letters, digits and @ . + - _`,
@@ -146,7 +157,7 @@ export class UserStore {
       throw new UserStoreError(`Invalid email address ${JSON.stringify(email)}.`);
     }
     const hash = await passwordHasher.hash(user.password);
-    return [user.username, hash, email, user.isActive === false ? 0 : 1];
+    return [user.username, hash, email, user.isActive === false ? 0 : 1, user.isStaff === true ? 1 : 0];
   }
 
   private byId(id: number | bigint): User {

@@ -10,7 +10,7 @@ export interface CommandResult {
 export const USAGE = `Usage: npm run users -- <command>
 
 Commands:
-  add <username> <password> [--email <address>] [--inactive]
+  add <username> <password> [--email <address>] [--inactive] [--staff]
   activate <username>
   deactivate <username>
   delete <username>
@@ -41,11 +41,12 @@ async function dispatch(argv: readonly string[], store: UserStore, out: string[]
   const [command, ...rest] = argv;
   switch (command) {
     case 'add': {
-      const { positional, email, inactive } = parseAddOptions(rest);
+      const { positional, email, inactive, staff } = parseAddOptions(rest);
       if (positional.length !== 2) throw new UsageError('add needs <username> <password>');
       const [username, password] = positional;
-      const user = await store.add({ username, password, email, isActive: !inactive });
-      out.push(`Created user "${user.username}" (id ${user.id}${user.isActive ? '' : ', inactive'}).`);
+      const user = await store.add({ username, password, email, isActive: !inactive, isStaff: staff });
+      const flags = `${user.isActive ? '' : ', inactive'}${user.isStaff ? ', staff' : ''}`;
+      out.push(`Created user "${user.username}" (id ${user.id}${flags}).`);
       return;
     }
     case 'activate':
@@ -65,7 +66,8 @@ async function dispatch(argv: readonly string[], store: UserStore, out: string[]
       const users = store.list();
       if (users.length === 0) out.push('No users.');
       for (const user of users) {
-        out.push([user.id, user.username, user.email ?? '-', user.isActive ? 'active' : 'inactive'].join('\t'));
+        const status = [user.id, user.username, user.email ?? '-', user.isActive ? 'active' : 'inactive'];
+        out.push([...status, ...(user.isStaff ? ['staff'] : [])].join('\t'));
       }
       return;
     }
@@ -81,10 +83,16 @@ function singleUsername(command: string, rest: readonly string[]): string {
   return rest[0];
 }
 
-function parseAddOptions(args: readonly string[]): { positional: string[]; email?: string; inactive: boolean } {
+function parseAddOptions(args: readonly string[]): {
+  positional: string[];
+  email?: string;
+  inactive: boolean;
+  staff: boolean;
+} {
   const positional: string[] = [];
   let email: string | undefined;
   let inactive = false;
+  let staff = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
@@ -93,6 +101,8 @@ function parseAddOptions(args: readonly string[]): { positional: string[]; email
       break;
     } else if (arg === '--inactive') {
       inactive = true;
+    } else if (arg === '--staff') {
+      staff = true;
     } else if (arg === '--email') {
       if (i + 1 >= args.length) throw new UsageError('--email needs an address');
       email = args[++i];
@@ -104,5 +114,5 @@ function parseAddOptions(args: readonly string[]): { positional: string[]; email
       positional.push(arg);
     }
   }
-  return { positional, email, inactive };
+  return { positional, email, inactive, staff };
 }

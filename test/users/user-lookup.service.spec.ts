@@ -4,6 +4,7 @@ import { derivations } from '../support/key-derivations.js';
 
 const { hashPassword, verifyPassword } = await import('../../lib/passwords/password-hashing.js');
 const { UserLookupService } = await import('../../lib/users/user-lookup.service.js');
+const { TokenUser } = await import('../../lib/users/token-user.js');
 
 class Users extends UserLookupService<{ username: string }> {
   async findByUsername(): Promise<undefined> {
@@ -36,5 +37,26 @@ describe('UserLookupService.verifyDummyPassword (default)', () => {
       { function: 'pbkdf2', digest: 'sha256', iterations: 1_200_000, keyLength: 32, saltLength: 22, outcome: 'key' },
     ]);
     expect(dummy).toEqual(real);
+  });
+});
+
+describe('UserLookupService.isStaff (default: Django is_staff, for IsAdminUser)', () => {
+  const users = new Users() as unknown as InstanceType<typeof UserLookupService<object>>;
+
+  it.each([
+    [{ isStaff: true }, true],
+    [{ is_staff: true }, true],
+    [{ is_staff: 1 }, true],
+    [{ isStaff: false, is_staff: true }, false],
+    [{ is_staff: 'false' }, false],
+    [{ is_staff: 0 }, false],
+    [{}, false],
+  ])('%j: %s', (user, staff) => {
+    expect(users.isStaff(user)).toBe(staff);
+  });
+
+  it("reads a stateless TokenUser's claims", () => {
+    expect(users.isStaff(new TokenUser('admin', { username: 'admin', is_staff: true }))).toBe(true);
+    expect(users.isStaff(new TokenUser('admin', { username: 'admin' }))).toBe(false);
   });
 });
