@@ -19,6 +19,7 @@ export default {
     '^nest-rest-jwt/redis$': '<rootDir>/lib/redis/index.ts',
     '^nest-rest-jwt/websockets$': '<rootDir>/lib/websockets/index.ts',
     '^nest-rest-jwt/testing$': '<rootDir>/lib/testing/index.ts',
+    '^nest-rest-jwt/login$': '<rootDir>/lib/login/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -43,6 +43,7 @@ const ENTRY_POINTS = {
   'nest-rest-jwt/redis': 'lib/redis/index.ts',
   'nest-rest-jwt/websockets': 'lib/websockets/index.ts',
   'nest-rest-jwt/testing': 'lib/testing/index.ts',
+  'nest-rest-jwt/login': 'lib/login/index.ts',
 };
 
 /**

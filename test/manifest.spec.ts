@@ -29,6 +29,7 @@ const ENTRY_POINTS: Record<string, { base: string; peers: string[] }> = {
   './redis': { base: 'redis/index', peers: [] },
   './websockets': { base: 'websockets/index', peers: ['@nestjs/websockets'] },
   './testing': { base: 'testing/index', peers: [] },
+  './login': { base: 'login/index', peers: [] },
 };
 const ADD_ONS = Object.keys(ENTRY_POINTS).filter((subpath) => subpath !== '.');
 

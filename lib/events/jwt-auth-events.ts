@@ -33,9 +33,10 @@ export interface LoginSucceededEvent<TUser extends object = object> extends JwtA
 
 /**
  * Why a login was refused: `'bad_credentials'` (unknown user, wrong password or inactive
- * user, which the endpoint does not tell apart either) or `'throttled'` (too many attempts).
+ * user, which the endpoint does not tell apart either), `'throttled'` (too many attempts) or
+ * `'refused_by_check'` (right password, refused by `hooks.checkLogin`: a second factor).
  */
-export type LoginFailureReason = 'bad_credentials' | 'throttled';
+export type LoginFailureReason = 'bad_credentials' | 'throttled' | 'refused_by_check';
 
 /** POST /api-token-auth/ refused. `username` is the one tried, trimmed; it may not exist. */
 export interface LoginFailedEvent extends JwtAuthEventBase<typeof JWT_AUTH_LOGIN_FAILED> {

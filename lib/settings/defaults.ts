@@ -24,4 +24,5 @@ export const DEFAULTS = {
   stateless: false,
   revocationUnavailableStatus: 503,
   rotateOnRefresh: false,
+  usernameField: 'username',
 } as const satisfies { readonly [K in keyof JwtAuthModuleOptions]?: unknown };

@@ -49,6 +49,7 @@ const HOOK_NAMES = {
   onLoginFailed: 'value',
   onTokenRefreshed: 'value',
   onTokenRevoked: 'value',
+  checkLogin: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
 
 export const OPTION_NAMES = {
@@ -90,6 +91,9 @@ export const OPTION_NAMES = {
   getUsernameFromPayload: 'value',
   // A class instance of the app's may carry its dependencies beside its hook methods.
   hooks: { object: HOOK_NAMES, plainOnly: true },
+  usernameField: 'value',
+  // A class: its fields are the app's.
+  loginDto: 'value',
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */
