@@ -18,6 +18,19 @@ export class TokenRejectedError extends Error {
   }
 }
 
+/**
+ * Thrown by `JwtAuthService.issueToken` and `logIn` for a user that `isActive` says is not:
+ * no token for a disabled account, even one the app authenticated itself (with `stateless`,
+ * such a token would otherwise be accepted until it expires: simplejwt's CVE-2024-22513).
+ * A TokenRejectedError (`reason: 'user_inactive'`): an endpoint answers "User account is disabled.".
+ */
+export class InactiveUserError extends TokenRejectedError {
+  constructor() {
+    super('user_inactive');
+    this.name = 'InactiveUserError';
+  }
+}
+
 /** The revocation store could not answer: the request is refused (fail closed), never let through. */
 export class RevocationUnavailableError extends Error {
   static readonly MESSAGE = REVOCATION_UNAVAILABLE;
