@@ -25,3 +25,6 @@ export const JWT_AUTH_LOGIN_THROTTLE = Symbol('nest-rest-jwt:login-throttle');
 /** Which form of `forRootAsync` gave the options (useFactory, useClass, useExisting); absent with forRoot. */
 export const JWT_AUTH_OPTIONS_SOURCE = Symbol('nest-rest-jwt:options-source');
 export const JWT_AUTH_MODULE_SHAPE = Symbol('nest-rest-jwt:module-shape');
+
+/** The clock of rate-limited events, in milliseconds (`Date.now`; tests override the provider). */
+export const JWT_AUTH_CLOCK = Symbol('nest-rest-jwt:clock');

@@ -31,6 +31,25 @@ export class InactiveUserError extends TokenRejectedError {
   }
 }
 
+/**
+ * Thrown by the refresh flow under rotation when a replaced token is presented again: its
+ * chain is revoked by then. A TokenRejectedError (`reason: 'revoked'`), answered as any
+ * revoked token; the endpoint also emits the reuse event with the chain.
+ */
+export class TokenReuseDetectedError extends TokenRejectedError {
+  constructor(
+    /** The chain's id: the `orig_jti` of its tokens (the first token's `jti`). */
+    readonly family: string,
+    /** The username the token names. */
+    readonly subject: string,
+    /** The replayed token's claims. */
+    readonly claims: Readonly<Record<string, unknown>>,
+  ) {
+    super('revoked');
+    this.name = 'TokenReuseDetectedError';
+  }
+}
+
 /** The revocation store could not answer: the request is refused (fail closed), never let through. */
 export class RevocationUnavailableError extends Error {
   static readonly MESSAGE = REVOCATION_UNAVAILABLE;

@@ -2,13 +2,17 @@ import type {
   JwtAuthEvent,
   LoginFailedEvent,
   LoginSucceededEvent,
+  RequestRefusedEvent,
   TokenRefreshedEvent,
+  TokenReuseDetectedEvent,
   TokenRevokedEvent,
 } from './jwt-auth-events.js';
 import {
   JWT_AUTH_LOGIN_FAILED,
   JWT_AUTH_LOGIN_SUCCEEDED,
+  JWT_AUTH_REQUEST_REFUSED,
   JWT_AUTH_TOKEN_REFRESHED,
+  JWT_AUTH_TOKEN_REUSE_DETECTED,
   JWT_AUTH_TOKEN_REVOKED,
 } from './jwt-auth-events.js';
 import type { LoginAttempt, LoginVerdict } from './login-verdict.js';
@@ -24,6 +28,10 @@ export interface JwtAuthHooks<TUser extends object = object> {
   onLoginFailed?(event: LoginFailedEvent): unknown;
   onTokenRefreshed?(event: TokenRefreshedEvent<TUser>): unknown;
   onTokenRevoked?(event: TokenRevokedEvent<TUser>): unknown;
+  /** A refreshed token presented again (rotation): its chain was revoked. */
+  onTokenReuseDetected?(event: TokenReuseDetectedEvent): unknown;
+  /** A request refused by the guard or a token endpoint; rate-limited per reason. */
+  onRequestRefused?(event: RequestRefusedEvent): unknown;
   /**
    * Not an event but a check, run on POST /api-token-auth/ after the password check and before
    * any token exists: a second factor, a tenant. It must return (or resolve to) `allowLogin()`
@@ -42,6 +50,8 @@ export const HOOK_OF_EVENT = {
   [JWT_AUTH_LOGIN_FAILED]: 'onLoginFailed',
   [JWT_AUTH_TOKEN_REFRESHED]: 'onTokenRefreshed',
   [JWT_AUTH_TOKEN_REVOKED]: 'onTokenRevoked',
+  [JWT_AUTH_TOKEN_REUSE_DETECTED]: 'onTokenReuseDetected',
+  [JWT_AUTH_REQUEST_REFUSED]: 'onRequestRefused',
 } as const satisfies Record<JwtAuthEvent['name'], JwtAuthHookName>;
 
 const HOOK_NAMES: readonly string[] = [...Object.values(HOOK_OF_EVENT), 'checkLogin'];

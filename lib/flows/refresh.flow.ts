@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isFalsyInPython, isFiniteNumber, refreshExpired } from '../common/claims.js';
+import { isFalsyInPython, isFiniteNumber, refreshExpired, stringClaim } from '../common/claims.js';
 import { nowSeconds } from '../common/clock.js';
-import { TokenRejectedError } from '../common/errors.js';
+import { TokenRejectedError, TokenReuseDetectedError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
@@ -51,6 +51,7 @@ export class RefreshFlow<TUser extends object = object> {
   /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */
   private async reuseDetected(payload: Readonly<JwtPayload>): Promise<never> {
     await this.revocation.revokeChain(payload);
-    throw new TokenRejectedError('revoked');
+    const family = stringClaim(payload.orig_jti) ?? stringClaim(payload.jti) ?? '';
+    throw new TokenReuseDetectedError(family, String(this.authentication.usernameIn(payload)), payload);
   }
 }

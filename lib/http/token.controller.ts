@@ -13,6 +13,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { TokenReuseDetectedError } from '../common/errors.js';
 import type { AnyRequest } from '../common/jwt.js';
 import { INVALID_CREDENTIALS, methodNotAllowed, NOT_ACCEPTABLE } from '../common/messages.js';
 import { detail, fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
@@ -108,7 +109,10 @@ export class TokenController {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
       const token = await this.readToken(request);
-      const issued = await this.tokens.refreshToken(token);
+      const issued = await this.tokens.refreshToken(token).catch(async (error: unknown) => {
+        if (error instanceof TokenReuseDetectedError) await this.events.tokenReuseDetected(error, request);
+        throw error;
+      });
       const body = this.respond(issued.token, issued.user, request, reply);
       await this.events.tokenRefreshed(issued.user, request);
       return body;
@@ -204,6 +208,7 @@ export class TokenController {
           : refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
       if (refusal === undefined) throw error;
       if (!(error instanceof Refused) || error.log) logRefusal(request, refusal.reason);
+      await this.events.requestRefused(refusal, request);
       throw this.renderRefusal(refusal, reply);
     }
   }

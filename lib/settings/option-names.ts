@@ -49,6 +49,8 @@ const HOOK_NAMES = {
   onLoginFailed: 'value',
   onTokenRefreshed: 'value',
   onTokenRevoked: 'value',
+  onTokenReuseDetected: 'value',
+  onRequestRefused: 'value',
   checkLogin: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
 
