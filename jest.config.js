@@ -20,6 +20,8 @@ export default {
     '^nest-rest-jwt/websockets$': '<rootDir>/lib/websockets/index.ts',
     '^nest-rest-jwt/testing$': '<rootDir>/lib/testing/index.ts',
     '^nest-rest-jwt/permissions$': '<rootDir>/lib/permissions/index.ts',
+    '^nest-rest-jwt/login$': '<rootDir>/lib/login/index.ts',
+    '^nest-rest-jwt/audit$': '<rootDir>/lib/audit/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

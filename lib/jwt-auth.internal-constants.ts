@@ -28,3 +28,5 @@ export const JWT_AUTH_MODULE_SHAPE = Symbol('nest-rest-jwt:module-shape');
 
 /** The global guard's `globalGuardExclude`, compiled (GlobalJwtAuthGuard). */
 export const JWT_AUTH_GUARD_EXCLUSIONS = Symbol('nest-rest-jwt:guard-exclusions');
+/** The clock of rate-limited events, in milliseconds (`Date.now`; tests override the provider). */
+export const JWT_AUTH_CLOCK = Symbol('nest-rest-jwt:clock');

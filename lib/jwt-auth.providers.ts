@@ -18,6 +18,7 @@ import { tokenControllerAt } from './http/module-token-controller.js';
 import { JWT_AUTH_CONFIG, JWT_AUTH_MODULE_OPTIONS } from './jwt-auth.constants.js';
 import {
   JWT_AUTH_GUARD_EXCLUSIONS,
+  JWT_AUTH_CLOCK,
   JWT_AUTH_HOOKS,
   JWT_AUTH_JWKS,
   JWT_AUTH_JWT_SERVICE,
@@ -103,6 +104,10 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     },
     JwtAuthGuard,
     PermissionResolver,
+    // The guard's refusal events too: present with or without the token controller.
+    settingsPart(JWT_AUTH_HOOKS, 'hooks'),
+    { provide: JWT_AUTH_CLOCK, useValue: Date.now },
+    JwtAuthEventDispatcher,
   ];
   if (extras.globalGuard) providers.push(...globalGuardProviders(extras.globalGuardExclude));
   // A value of the wrong type stops the app at start-up (checkModuleShaping, above); until then
@@ -128,11 +133,9 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   if (extras.controller) {
     providers.push(
       { provide: JWT_AUTH_ROUTE_PREFIX, useValue: routePrefix },
-      settingsPart(JWT_AUTH_HOOKS, 'hooks'),
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
       TokenRoutes,
       LoginThrottle,
-      JwtAuthEventDispatcher,
     );
   }
   const shape: ModuleShape = {
@@ -150,7 +153,14 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     controllers,
     // The settings and TokenAuthentication are exported for the guards an app's modules build
     // (JwtAuthGuard, WsJwtAuthGuard and their subclasses); no entry point exports their tokens.
-    exports: [JWT_AUTH_SETTINGS, JWT_AUTH_CONFIG, JwtAuthService, JwtAuthGuard, TokenAuthentication],
+    exports: [
+      JWT_AUTH_SETTINGS,
+      JWT_AUTH_CONFIG,
+      JwtAuthService,
+      JwtAuthGuard,
+      TokenAuthentication,
+      JwtAuthEventDispatcher,
+    ],
   };
 }
 

@@ -52,6 +52,7 @@ export function jwtSettingsFromEnv(
     },
     authCookie: authCookie(env),
     rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
+    usernameField: usernameField(env),
     revocationUnavailableStatus: readUnavailableStatus(env),
     // Last: nothing after it can throw and leave its connection open.
     revocationStore: redisStore(env),
@@ -149,4 +150,10 @@ function readAttempts(env: EnvReader, name: string): number | undefined {
     throw new SampleConfigError(`${name} must be a whole number of attempts, at least 1, got ${JSON.stringify(value)}`);
   }
   return Number(value);
+}
+
+/** JWT_USERNAME_FIELD: `email` logs users in by their email (Django's USERNAME_FIELD); unset: username. */
+function usernameField(env: EnvReader): 'username' | 'email' | undefined {
+  if (readString(env, 'JWT_USERNAME_FIELD') === undefined) return undefined;
+  return readChoice(env, 'JWT_USERNAME_FIELD', ['username', 'email'] as const, 'username');
 }

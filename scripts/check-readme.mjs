@@ -44,6 +44,8 @@ const ENTRY_POINTS = {
   'nest-rest-jwt/websockets': 'lib/websockets/index.ts',
   'nest-rest-jwt/testing': 'lib/testing/index.ts',
   'nest-rest-jwt/permissions': 'lib/permissions/index.ts',
+  'nest-rest-jwt/login': 'lib/login/index.ts',
+  'nest-rest-jwt/audit': 'lib/audit/index.ts',
 };
 
 /**

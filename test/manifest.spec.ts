@@ -30,6 +30,8 @@ const ENTRY_POINTS: Record<string, { base: string; peers: string[] }> = {
   './websockets': { base: 'websockets/index', peers: ['@nestjs/websockets'] },
   './testing': { base: 'testing/index', peers: [] },
   './permissions': { base: 'permissions/index', peers: [] },
+  './login': { base: 'login/index', peers: [] },
+  './audit': { base: 'audit/index', peers: [] },
 };
 const ADD_ONS = Object.keys(ENTRY_POINTS).filter((subpath) => subpath !== '.');
 

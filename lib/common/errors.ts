@@ -18,6 +18,38 @@ export class TokenRejectedError extends Error {
   }
 }
 
+/**
+ * Thrown by `JwtAuthService.issueToken` and `logIn` for a user that `isActive` says is not:
+ * no token for a disabled account, even one the app authenticated itself (with `stateless`,
+ * such a token would otherwise be accepted until it expires: simplejwt's CVE-2024-22513).
+ * A TokenRejectedError (`reason: 'user_inactive'`): an endpoint answers "User account is disabled.".
+ */
+export class InactiveUserError extends TokenRejectedError {
+  constructor() {
+    super('user_inactive');
+    this.name = 'InactiveUserError';
+  }
+}
+
+/**
+ * Thrown by the refresh flow under rotation when a replaced token is presented again: its
+ * chain is revoked by then. A TokenRejectedError (`reason: 'revoked'`), answered as any
+ * revoked token; the endpoint also emits the reuse event with the chain.
+ */
+export class TokenReuseDetectedError extends TokenRejectedError {
+  constructor(
+    /** The chain's id: the `orig_jti` of its tokens (the first token's `jti`). */
+    readonly family: string,
+    /** The username the token names. */
+    readonly subject: string,
+    /** The replayed token's claims. */
+    readonly claims: Readonly<Record<string, unknown>>,
+  ) {
+    super('revoked');
+    this.name = 'TokenReuseDetectedError';
+  }
+}
+
 /** The revocation store could not answer: the request is refused (fail closed), never let through. */
 export class RevocationUnavailableError extends Error {
   static readonly MESSAGE = REVOCATION_UNAVAILABLE;

@@ -5,8 +5,11 @@ import { appendSetCookie, type HttpResponseLike } from '../transport/http-adapte
 import type { AuthCookieSettings, CsrfSettings } from './cookie-settings.js';
 import { requestCookies } from './request-cookies.js';
 
-type Reply = HttpResponseLike;
-type CookieRequest = Parameters<typeof requestCookies>[0];
+/** A response of either adapter (Express's `res`, Fastify's `reply`). */
+export type CookieResponse = HttpResponseLike;
+/** A request of either adapter, of which the cookies are read. */
+export type CookieRequest = Parameters<typeof requestCookies>[0];
+type Reply = CookieResponse;
 
 /** What the cookies are made from: cookie mode's settings and the token lifetime. */
 export interface CookieModeSettings {

@@ -1,22 +1,29 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import type { TokenReuseDetectedError } from '../common/errors.js';
 import type { AnyRequest, JwtPayload } from '../common/jwt.js';
-import { JWT_AUTH_HOOKS } from '../jwt-auth.internal-constants.js';
+import type { Refusal } from '../common/refusal.js';
+import { JWT_AUTH_CLOCK, JWT_AUTH_HOOKS } from '../jwt-auth.internal-constants.js';
 import { type EventEmitterLike, findEventEmitter } from './event-emitter-lookup.js';
 import {
   createJwtAuthEvent,
   type JwtAuthEvent,
   JWT_AUTH_LOGIN_FAILED,
   JWT_AUTH_LOGIN_SUCCEEDED,
+  JWT_AUTH_REQUEST_REFUSED,
   JWT_AUTH_TOKEN_REFRESHED,
+  JWT_AUTH_TOKEN_REUSE_DETECTED,
   JWT_AUTH_TOKEN_REVOKED,
   type LoginFailedEvent,
   type LoginFailureReason,
   type LoginSucceededEvent,
+  type RequestRefusedEvent,
   type TokenRefreshedEvent,
+  type TokenReuseDetectedEvent,
   type TokenRevokedEvent,
 } from './jwt-auth-events.js';
 import { HOOK_OF_EVENT, type ResolvedHooks } from './jwt-auth-hooks.js';
+import { RefusalEventLimiter } from './refusal-event-limiter.js';
 
 /**
  * Delivers the endpoints' events to the `hooks` callbacks and, when the app has
@@ -28,11 +35,15 @@ import { HOOK_OF_EVENT, type ResolvedHooks } from './jwt-auth-hooks.js';
 export class JwtAuthEventDispatcher implements OnModuleInit {
   private readonly logger = new Logger('JwtAuth');
   private emitter?: EventEmitterLike;
+  private readonly refusals: RefusalEventLimiter;
 
   constructor(
     @Inject(JWT_AUTH_HOOKS) private readonly hooks: ResolvedHooks,
     private readonly moduleRef: ModuleRef,
-  ) {}
+    @Optional() @Inject(JWT_AUTH_CLOCK) clock?: () => number,
+  ) {
+    this.refusals = new RefusalEventLimiter(clock);
+  }
 
   /** Every provider exists by now, EventEmitterModule's too, whatever the import order. */
   async onModuleInit(): Promise<void> {
@@ -62,6 +73,31 @@ export class JwtAuthEventDispatcher implements OnModuleInit {
   allTokensRevoked(user: object, request: AnyRequest): Promise<void> {
     return this.dispatch(
       createJwtAuthEvent<TokenRevokedEvent>({ name: JWT_AUTH_TOKEN_REVOKED, scope: 'user', user }, request),
+    );
+  }
+
+  tokenReuseDetected(error: TokenReuseDetectedError, request: AnyRequest): Promise<void> {
+    const { family, subject, claims } = error;
+    const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
+    return this.dispatch(
+      createJwtAuthEvent<TokenReuseDetectedEvent>(
+        { name: JWT_AUTH_TOKEN_REUSE_DETECTED, family, subject, jti, claims: claims as Readonly<JwtPayload> },
+        request,
+      ),
+    );
+  }
+
+  /** A refused request, unless this reason is over its rate (then only counted). */
+  async requestRefused(refusal: Refusal, request: AnyRequest): Promise<void> {
+    if (this.hooks.onRequestRefused === undefined && this.emitter === undefined) return;
+    const admitted = this.refusals.admit(refusal.reason);
+    if (!admitted.deliver) return;
+    const { reason, status } = refusal;
+    await this.dispatch(
+      createJwtAuthEvent<RequestRefusedEvent>(
+        { name: JWT_AUTH_REQUEST_REFUSED, reason, status, suppressed: admitted.suppressed },
+        request,
+      ),
     );
   }
 

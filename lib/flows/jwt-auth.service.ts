@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InactiveUserError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
+import { type CookieRequest, type CookieResponse, setTokenCookies } from '../cookies/response-cookies.js';
+import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
+import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
 import type { TokenUser } from '../users/token-user.js';
+import { UserLookupService } from '../users/user-lookup.service.js';
 import { LoginFlow } from './login.flow.js';
 import { LogoutFlow } from './logout.flow.js';
 import { RefreshFlow } from './refresh.flow.js';
@@ -25,6 +30,8 @@ export class JwtAuthService<TUser extends object = object> {
     private readonly authentication: TokenAuthentication<TUser>,
     private readonly refresh: RefreshFlow<TUser>,
     private readonly logout: LogoutFlow<TUser>,
+    private readonly users: UserLookupService<TUser>,
+    @Inject(JWT_AUTH_SETTINGS) private readonly settings: JwtAuthSettings,
   ) {}
 
   /** The user for these credentials, or null: unknown, wrong password and inactive alike. */
@@ -32,9 +39,25 @@ export class JwtAuthService<TUser extends object = object> {
     return this.login.authenticate(username, password);
   }
 
-  /** A new token for a user who is already authenticated. */
+  /**
+   * A new token for a user who is already authenticated. Throws InactiveUserError for a user
+   * that `UserLookupService.isActive` says is inactive.
+   */
   issueToken(user: TUser): string {
+    if (!this.users.isActive(user)) throw new InactiveUserError();
     return this.issuer.issueToken(user);
+  }
+
+  /**
+   * Logs in a user the app authenticated itself (OAuth, a magic link): the token, as
+   * `issueToken` makes it (InactiveUserError for an inactive user), and in cookie mode the
+   * token and CSRF cookies set on `response` (Express's or Fastify's), as the login endpoint
+   * sets them. `request`, when given, keeps the CSRF value the browser already has.
+   */
+  logIn(user: TUser, response: CookieResponse, request?: CookieRequest): string {
+    const token = this.issueToken(user);
+    setTokenCookies(this.settings, request ?? { headers: {} }, response, token);
+    return token;
   }
 
   /** Signs claims as they are; with `getUserSecretKey`, with the key of `user` (required then). */

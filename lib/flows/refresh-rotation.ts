@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringClaim } from '../common/claims.js';
-import { TokenRejectedError } from '../common/errors.js';
+import { TokenReuseDetectedError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { RevocationState } from '../revocation/revocation-store.js';
@@ -55,10 +55,14 @@ export class RefreshRotation {
     return kept ?? this.reuseDetected(presented);
   }
 
-  /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */
+  /**
+   * A replaced token presented again: someone holds a copy. The whole chain is revoked, and the
+   * refusal (a 'revoked' rejection) carries the chain for the audit event.
+   */
   async reuseDetected(presented: Readonly<JwtPayload>): Promise<never> {
     await this.revocation.revokeChain(presented);
-    throw new TokenRejectedError('revoked');
+    const family = stringClaim(presented.orig_jti) ?? stringClaim(presented.jti) ?? '';
+    throw new TokenReuseDetectedError(family, subjectOf(this.settings, presented), presented);
   }
 }
 
@@ -78,4 +82,12 @@ function successorOf(text: string, presented: Readonly<JwtPayload>): JwtPayload 
   const chain = stringClaim(presented.orig_jti);
   const sameChain = chain === undefined || stringClaim(claims.orig_jti) === chain;
   return sameChain && claims.username === presented.username ? claims : undefined;
+}
+
+/** Who the chain belongs to, for the audit event: the username the token names, else its user_id. */
+function subjectOf(settings: JwtAuthSettings, presented: Readonly<JwtPayload>): string {
+  const named = settings.getUsernameFromPayload(presented);
+  if (typeof named === 'string' || typeof named === 'number') return String(named);
+  const id = presented.user_id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
 }

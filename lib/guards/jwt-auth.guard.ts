@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { notAuthenticated, type Refusal, refusalOf } from '../common/refusal.js';
+import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
 import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal.js';
@@ -58,14 +59,17 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
   // Named so as not to collide with the fields of subclasses (`moduleRef` is a common one).
   private jwtAuthParts?: GuardModule;
   private permissionResolver?: PermissionResolver;
+  private jwtAuthEvents?: JwtAuthEventDispatcher | null;
 
   constructor(
     @Optional() @Inject(JWT_AUTH_SETTINGS) settings: JwtAuthSettings | undefined,
     protected readonly reflector: Reflector,
     @Optional() @Inject(TokenAuthentication) authentication: TokenAuthentication | undefined,
     @Optional() @Inject(ModuleRef) private readonly jwtAuthModuleRef?: ModuleRef,
+    @Optional() @Inject(JwtAuthEventDispatcher) events?: JwtAuthEventDispatcher,
   ) {
     if (settings !== undefined && authentication !== undefined) this.jwtAuthParts = { settings, authentication };
+    this.jwtAuthEvents = events;
   }
 
   /** The settings of the app's JwtAuthModule. */
@@ -92,6 +96,23 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     this.jwtAuthModule();
   }
 
+  /**
+   * The module's event dispatcher, for the refusal event: injected, or found once (a subclass
+   * whose constructor does not pass it); none when the app has several JwtAuthModules.
+   */
+  private refusalEvents(): JwtAuthEventDispatcher | undefined {
+    if (this.jwtAuthEvents === undefined) {
+      let found: JwtAuthEventDispatcher[] = [];
+      try {
+        found = this.jwtAuthModuleRef?.get(JwtAuthEventDispatcher, { strict: false, each: true }) ?? [];
+      } catch {
+        // No JwtAuthModule: jwtAuthModule() says so.
+      }
+      this.jwtAuthEvents = found.length === 1 ? found[0] : null;
+    }
+    return this.jwtAuthEvents ?? undefined;
+  }
+
   private jwtAuthModule(): GuardModule {
     this.jwtAuthParts ??= findJwtAuthModule(this.jwtAuthModuleRef, this.constructor.name);
     return this.jwtAuthParts;
@@ -114,6 +135,7 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
         : await this.checkPermissions(context, request, result.refusal);
     if (refusal !== undefined) {
       logRefusal(request, refusal.reason);
+      await this.refusalEvents()?.requestRefused(refusal, request);
       throw await this.renderRefusal(refusal, context);
     }
     return true;

@@ -13,15 +13,9 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { TokenReuseDetectedError } from '../common/errors.js';
 import type { AnyRequest } from '../common/jwt.js';
-import {
-  BODY_TOO_LARGE_MESSAGE,
-  INVALID_CREDENTIALS,
-  methodNotAllowed,
-  NOT_ACCEPTABLE,
-  tooManyFields,
-  unsupportedMediaType,
-} from '../common/messages.js';
+import { INVALID_CREDENTIALS, methodNotAllowed, NOT_ACCEPTABLE } from '../common/messages.js';
 import { detail, fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
 import { TOKEN_ROUTES } from '../common/routes.js';
 import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
@@ -38,23 +32,23 @@ import { logRefusal } from '../refusals/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { LoginThrottle } from '../throttle/login-throttle.js';
 import { type HttpRequestLike, type HttpResponseLike, setHeader } from '../transport/http-adapter.js';
-import { MAX_FORM_FIELDS } from '../transport/drf-parsers.js';
 import { type ReadBody, readRequestBody } from '../transport/request-body.js';
+import { TokenDto } from '../bodies/token.dto.js';
+import { checkLogin } from '../flows/login-check.js';
 import { acceptsRenderedType } from './content-negotiation.js';
-import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
+import { endpointBody } from './endpoint-body.js';
 import { Refused } from './refused.js';
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
 export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
 
-const CREDENTIAL_FIELDS = [
-  { name: 'username', trimWhitespace: true },
-  // Deliberately not trimmed (upstream trims): a password is compared exactly as sent.
-  { name: 'password', trimWhitespace: false },
-] as const satisfies readonly CharFieldSpec[];
-const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfies readonly CharFieldSpec[];
-
 type Reply = HttpResponseLike;
+
+const LOGIN_FAILURE_LOG: Record<LoginFailureReason, string> = {
+  bad_credentials: 'bad credentials',
+  throttled: 'login throttled',
+  refused_by_check: 'login refused by checkLogin',
+};
 type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: string };
 
 /**
@@ -84,16 +78,23 @@ export class TokenController {
   obtain(@Req() request: EndpointRequest, @Res({ passthrough: true }) reply: Reply): Promise<object> {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
-      const { username, password } = await this.readFields(request, CREDENTIAL_FIELDS);
+      const { usernameField, loginBody } = this.settings;
+      const login = await endpointBody(await this.readBody(request), loginBody, [usernameField, 'password']);
+      const username = (login as unknown as Record<string, string>)[usernameField];
       const throttled = await this.loginThrottle.check(username, request);
       if (throttled !== undefined) {
         await this.loginFailed(request, username, 'throttled');
         throw new Refused(throttled);
       }
-      const user = await this.tokens.authenticate(username, password);
+      const user = await this.tokens.authenticate(username, login.password);
       if (!user) {
         await this.loginFailed(request, username, 'bad_credentials');
         throw new Refused(nonFieldError(INVALID_CREDENTIALS, 'bad credentials'));
+      }
+      const refused = await checkLogin(this.settings.hooks, { user, username, body: login, request });
+      if (refused !== undefined) {
+        await this.loginFailed(request, username, 'refused_by_check');
+        throw new Refused(fieldErrors(refused, 'login refused by checkLogin'));
       }
       const body = this.respond(this.tokens.issueToken(user), user, request, reply);
       // Only once the answer is ready: an event never tells of a login that then failed.
@@ -109,7 +110,10 @@ export class TokenController {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
       const token = await this.readToken(request);
-      const issued = await this.tokens.refreshToken(token);
+      const issued = await this.tokens.refreshToken(token).catch(async (error: unknown) => {
+        if (error instanceof TokenReuseDetectedError) await this.events.tokenReuseDetected(error, request);
+        throw error;
+      });
       const body = this.respond(issued.token, issued.user, request, reply);
       await this.events.tokenRefreshed(issued.user, request);
       return body;
@@ -206,6 +210,7 @@ export class TokenController {
           : refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
       if (refusal === undefined) throw error;
       if (!(error instanceof Refused) || error.log) logRefusal(request, refusal.reason);
+      await this.events.requestRefused(refusal, request);
       throw this.renderRefusal(refusal, reply);
     }
   }
@@ -246,33 +251,9 @@ export class TokenController {
     );
   }
 
-  private async readFields<K extends string>(
-    request: EndpointRequest,
-    fields: readonly (CharFieldSpec & { name: K })[],
-  ): Promise<Record<K, string>> {
-    return this.fieldsOf(await this.readBody(request), fields);
-  }
-
   /** Read once per request: on Express the body is a stream that cannot be read twice. */
   private readBody(request: EndpointRequest): Promise<ReadBody> {
     return readRequestBody(request);
-  }
-
-  private fieldsOf<K extends string>(
-    body: ReadBody,
-    fields: readonly (CharFieldSpec & { name: K })[],
-  ): Record<K, string> {
-    if (body.kind === 'too-large') throw new Refused(detail(HttpStatus.PAYLOAD_TOO_LARGE, BODY_TOO_LARGE_MESSAGE));
-    if (body.kind === 'unsupported') {
-      throw new Refused(detail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, unsupportedMediaType(body.contentType)));
-    }
-    if (body.kind === 'parse-error') throw new Refused(detail(HttpStatus.BAD_REQUEST, body.message, 'malformed body'));
-    if (body.kind === 'too-many-fields') {
-      throw new Refused(detail(HttpStatus.BAD_REQUEST, tooManyFields(MAX_FORM_FIELDS), 'too many fields'));
-    }
-    const result = validateCharFields(body.data, body.source, fields);
-    if ('errors' in result) throw new Refused(fieldErrors(result.errors));
-    return result.values;
   }
 
   /**
@@ -292,12 +273,12 @@ export class TokenController {
         return credentials.token;
       }
     }
-    return this.fieldsOf(body, TOKEN_FIELDS).token;
+    return (await endpointBody(body, TokenDto)).token;
   }
 
   /** Logged (the reason only: never the password) and delivered to the hooks and listeners. */
   private async loginFailed(request: EndpointRequest, username: string, reason: LoginFailureReason): Promise<void> {
-    logRefusal(request, reason === 'throttled' ? 'login throttled' : 'bad credentials');
+    logRefusal(request, LOGIN_FAILURE_LOG[reason]);
     await this.events.loginFailed(username, reason, request);
   }
 

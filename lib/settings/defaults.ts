@@ -25,4 +25,5 @@ export const DEFAULTS = {
   revocationUnavailableStatus: 503,
   rotateOnRefresh: false,
   rotationGracePeriod: 10,
+  usernameField: 'username',
 } as const satisfies { readonly [K in keyof JwtAuthModuleOptions]?: unknown };

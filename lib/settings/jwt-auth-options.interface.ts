@@ -4,6 +4,7 @@ import type { Duration } from '../common/duration.js';
 import type { GlobalGuardExclusion } from '../common/route-exclusions.js';
 import type { AnyRequest, ErrorFormat, JwtAlgorithm, JwtPayload } from '../common/jwt.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
+import type { LoginDtoClass } from '../bodies/login.dto.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
@@ -185,6 +186,19 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    * default `[IsAuthenticated]`), and the claims `@RequireRoles()` and `@RequireScopes()` read.
    */
   permissions?: PermissionOptions | undefined;
+  /**
+   * The login body's username field (default `'username'`): `'email'` reads `email` and reports
+   * its errors under that name. Its value goes to `UserLookupService.findByUsername`. Django:
+   * the user model's `USERNAME_FIELD`, which upstream's serializer reads.
+   */
+  usernameField?: string;
+  /**
+   * The login body's class: `LoginDto` (from `nest-rest-jwt/login`) or a class extending it
+   * with fields of the app's own (class-validator decorators), whose errors answer in the same
+   * 400 shape. `hooks.checkLogin` gets the validated instance. Not in the reference (a
+   * serializer subclass there).
+   */
+  loginDto?: LoginDtoClass;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from '../common/jwt.js';
 import { callback, duration, flag, HTTP_TOKEN, oneOf, optionalString } from '../common/option-validators.js';
 import { type AuthCookieSettings, type CsrfSettings, resolveCookieSettings } from '../cookies/cookie-settings.js';
+import { isLoginDtoClass, LoginDto, type LoginDtoClass, loginBodyClass } from '../bodies/login.dto.js';
 import { readHooks, type ResolvedHooks } from '../events/jwt-auth-hooks.js';
 import { isHmac } from '../keys/algorithms.js';
 import { buildKeyRing, type KeyRing } from '../keys/key-ring.js';
@@ -71,6 +72,10 @@ export interface JwtAuthSettings extends KeyRing {
   connectionParamsKey: string;
   /** The `permissions` option: default permission classes, claim names. */
   permissions: PermissionSettings;
+  /** The login body's username field (Django's USERNAME_FIELD). */
+  usernameField: string;
+  /** The class the login body is validated with: `loginDto` plus the username field. */
+  loginBody: LoginDtoClass;
 }
 
 /**
@@ -155,7 +160,24 @@ export function resolveSettings(
     rpc: resolveRpcSettings(options.rpc),
     connectionParamsKey: resolveConnectionParamsKey(options.connectionParamsKey),
     permissions: resolvePermissionSettings(options.permissions),
+    ...loginBody(options),
   };
+}
+
+/** `usernameField` and `loginDto`: the class the login body is validated with. */
+function loginBody(options: JwtAuthModuleOptions<object>): Pick<JwtAuthSettings, 'usernameField' | 'loginBody'> {
+  const usernameField = options.usernameField ?? DEFAULTS.usernameField;
+  if (typeof usernameField !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(usernameField)) {
+    throw new JwtAuthConfigError('usernameField', 'must be a field name (letters, digits and _, not first a digit)');
+  }
+  if (usernameField === 'password' || usernameField === '__proto__' || usernameField === 'constructor') {
+    throw new JwtAuthConfigError('usernameField', `cannot be "${usernameField}"`);
+  }
+  const dto: unknown = options.loginDto ?? LoginDto;
+  if (!isLoginDtoClass(dto)) {
+    throw new JwtAuthConfigError('loginDto', 'must be LoginDto (nest-rest-jwt/login) or a class extending it');
+  }
+  return { usernameField, loginBody: loginBodyClass(dto, usernameField) };
 }
 
 /**

@@ -61,6 +61,9 @@ const HOOK_NAMES = {
   onLoginFailed: 'value',
   onTokenRefreshed: 'value',
   onTokenRevoked: 'value',
+  onTokenReuseDetected: 'value',
+  onRequestRefused: 'value',
+  checkLogin: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
 
 const PERMISSIONS_NAMES = {
@@ -112,6 +115,9 @@ export const OPTION_NAMES = {
   rpc: { object: RPC_NAMES },
   connectionParamsKey: 'value',
   permissions: { object: PERMISSIONS_NAMES },
+  usernameField: 'value',
+  // A class: its fields are the app's.
+  loginDto: 'value',
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */

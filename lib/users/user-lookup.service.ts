@@ -12,6 +12,17 @@ export abstract class UserLookupService<TUser extends object = object> {
   /** The user with this username, or null/undefined. Called for logins and for every token. */
   abstract findByUsername(username: string): Promise<TUser | null | undefined>;
 
+  /**
+   * The user a login names: `value` is what the client sent in the `usernameField` field
+   * (`field`; `'username'` by default). By default `findByUsername(value)`: override it when
+   * users log in by another field (`usernameField: 'email'`), so that tokens keep naming users
+   * by their username (`getUsername`), which `findByUsername` resolves.
+   */
+  findForLogin(value: string, field: string): Promise<TUser | null | undefined> {
+    void field;
+    return this.findByUsername(value);
+  }
+
   /** Whether `password` is this user's password. Compare in constant time; never log it. */
   abstract verifyPassword(user: TUser, password: string): Promise<boolean>;
 

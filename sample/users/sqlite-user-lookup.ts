@@ -15,6 +15,11 @@ export class SqliteUserLookup extends UserLookupService<User> {
     return this.store.find(username);
   }
 
+  /** JWT_USERNAME_FIELD=email: logins name users by email; tokens still name them by username. */
+  override async findForLogin(value: string, field: string): Promise<User | undefined> {
+    return field === 'email' ? this.store.findByEmail(value) : this.store.find(value);
+  }
+
   async verifyPassword(user: User, password: string): Promise<boolean> {
     return (await passwordHasher.verify(password, user.passwordHash)).valid;
   }

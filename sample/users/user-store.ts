@@ -98,6 +98,15 @@ export class UserStore {
     return row && toUser(row);
   }
 
+  /**
+   * The user with this email address, when exactly one has it: an address two users share
+   * names nobody (Django requires its USERNAME_FIELD to be unique).
+   */
+  findByEmail(email: string): User | undefined {
+    const rows = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ? LIMIT 2').all(email);
+    return rows.length === 1 ? toUser(rows[0]) : undefined;
+  }
+
   list(): User[] {
     return this.listStatement.all().map(toUser);
   }

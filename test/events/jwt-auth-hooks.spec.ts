@@ -52,7 +52,7 @@ describe('the hooks option, validated at start-up', () => {
 
   it('refuses a name that is no hook at all, listing the hooks', () => {
     expect(configMessage(withHooks({ audit: () => undefined }))).toBe(
-      'nest-rest-jwt: option "hooks.audit" is unknown: hooks takes onLoginSucceeded, onLoginFailed, onTokenRefreshed or onTokenRevoked',
+      'nest-rest-jwt: option "hooks.audit" is unknown: hooks takes onLoginSucceeded, onLoginFailed, onTokenRefreshed, onTokenRevoked, onTokenReuseDetected, onRequestRefused or checkLogin',
     );
   });
 

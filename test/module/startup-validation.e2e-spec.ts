@@ -8,6 +8,7 @@ import {
   type RevocationStore,
 } from '../../lib/index.js';
 import { JwtAuthConfigError } from '../../lib/common/errors.js';
+import { LoginDto } from '../../lib/login/index.js';
 import { ADAPTERS, SECRET, startApp, useApp, UsersModule } from '../support/apps.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -53,6 +54,12 @@ const INVALID_CONFIGURATIONS: [string, JwtAuthModuleOptions, string][] = [
     'publicKey',
   ],
   ['HS256 with a privateKey', { secretKey: SECRET, privateKey: rsaPrivatePem }, 'algorithm'],
+  ['usernameField ""', { secretKey: SECRET, usernameField: '' }, 'usernameField'],
+  ['usernameField "e mail"', { secretKey: SECRET, usernameField: 'e mail' }, 'usernameField'],
+  ['usernameField "password"', { secretKey: SECRET, usernameField: 'password' }, 'usernameField'],
+  ['usernameField 42', bad({ secretKey: SECRET, usernameField: 42 }), 'usernameField'],
+  ['a loginDto that does not extend LoginDto', bad({ secretKey: SECRET, loginDto: class Body {} }), 'loginDto'],
+  ['a loginDto that is an instance', bad({ secretKey: SECRET, loginDto: new LoginDto() }), 'loginDto'],
 ];
 
 describe.each(ADAPTERS)('Start-up validation (%s)', (adapter) => {

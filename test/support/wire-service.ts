@@ -27,10 +27,12 @@ export function wireJwtAuthService<TUser extends object>(
     revocation,
   );
   return new JwtAuthService<TUser>(
-    new LoginFlow(users),
+    new LoginFlow(settings, users),
     issuer,
     authentication,
     new RefreshFlow(settings, authentication, issuer, revocation, new RefreshRotation(settings, revocation)),
     new LogoutFlow(authentication, revocation, users),
+    users,
+    settings,
   );
 }
