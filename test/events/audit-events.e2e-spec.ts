@@ -30,6 +30,8 @@ function useAuditApp(adapter: AdapterName, received: JwtAuthEvent[]) {
           secretKey: SECRET,
           allowRefresh: true,
           rotateOnRefresh: true,
+          // Strict reuse: a second refresh is a reuse at once (no grace period).
+          rotationGracePeriod: 0,
           loginThrottle: false,
           errorFormat: 'drf',
           imports: [UsersModule],
