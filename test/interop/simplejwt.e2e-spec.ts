@@ -1,0 +1,142 @@
+/**
+ * Interoperability with the real djangorestframework-simplejwt (issue #15 item 8): the Django
+ * project of test/interop/django, run by Debian's python3 with Debian's packages (Django 3.2,
+ * DRF 3.14, simplejwt 5.2.2; .ci/run installs them), on a free loopback port, sharing its users
+ * and its key (an HS256 secret, or an RS256 key pair made here) with nest-rest-jwt.
+ * Expired tokens are minted with the shared key, never waited for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import request from 'supertest';
+import { SECRET } from '../support/apps.js';
+import { InMemoryUsers } from '../support/users.js';
+import { DIVERGENCES, PATHS, SHARED_CASES } from './simplejwt-cases.js';
+import {
+  DjangoServer,
+  findDjangoPython,
+  removeMigratedDatabase,
+  type SharedUser,
+  type SimpleJwtSettings,
+} from './django-simplejwt.js';
+import { obtainPair, send, type Side } from './simplejwt-exchanges.js';
+import { claimsIn, claimsOf, jti, mint, nowSeconds, type SharedKey } from './simplejwt-tokens.js';
+
+const { python: PYTHON, versions: VERSIONS } = findDjangoPython();
+
+/** The Nest test app's users with a numeric id (Django's auth.User ids are integers). */
+const SHARED_USERS: SharedUser[] = [...new InMemoryUsers().users.values()]
+  .filter((user): user is typeof user & { id: number } => typeof user.id === 'number')
+  .map(({ id, username, password, email, isActive }) => ({ id, username, password, email, isActive }));
+
+const pem = (key: KeyObject): string =>
+  key.export(key.type === 'private' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' }).toString();
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+interface KeyVariant {
+  label: string;
+  key: SharedKey;
+  simpleJwt: SimpleJwtSettings;
+}
+
+/** The keys both apps share: Django's SECRET_KEY as the HS256 secret, or an RS256 key pair. */
+const KEYS: KeyVariant[] = [
+  { label: 'HS256, shared secret', key: { alg: 'HS256', secret: SECRET }, simpleJwt: {} },
+  {
+    label: 'RS256, shared key pair',
+    key: { alg: 'RS256', privateKey: rsa.privateKey },
+    simpleJwt: { ALGORITHM: 'RS256', SIGNING_KEY: pem(rsa.privateKey), VERIFYING_KEY: pem(rsa.publicKey) },
+  },
+];
+
+afterAll(() => removeMigratedDatabase());
+
+describe('Django with simplejwt is available', () => {
+  it(`${PYTHON} runs Debian's Django 3.2 and simplejwt 5.2 (${JSON.stringify(VERSIONS)})`, () => {
+    expect(VERSIONS.django).toMatch(/^3\.2\./);
+    expect(VERSIONS.simplejwt).toBe('5.2.2');
+    expect(VERSIONS.pyjwt).toMatch(/^2\./);
+  });
+});
+
+/** A Django server for the enclosing describe block, started in beforeAll, removed in afterAll. */
+function useDjango(variant: KeyVariant, simpleJwt: SimpleJwtSettings = {}): { side: Side; server: () => DjangoServer } {
+  const server = new DjangoServer({
+    python: PYTHON,
+    secretKey: SECRET,
+    simpleJwt: { ...variant.simpleJwt, ...simpleJwt },
+    users: SHARED_USERS,
+  });
+  beforeAll(() => server.start(), 60_000);
+  afterAll(() => server.remove());
+  const side: Side = {
+    label: `Django (${variant.label})`,
+    get target() {
+      return server.url;
+    },
+    key: variant.key,
+  };
+  return { side, server: () => server };
+}
+
+describe.each(KEYS)('simplejwt 5.2 on Django, checked against itself ($label)', (variant) => {
+  const { side, server } = useDjango(variant);
+
+  it("issues a pair whose claims are simplejwt 5.2's (user_id a number), signed with the shared key", async () => {
+    const before = nowSeconds();
+    const { refresh, access } = await obtainPair(side);
+    const refreshClaims = claimsIn(refresh);
+    const accessClaims = claimsIn(access);
+    expect(refreshClaims).toEqual({
+      token_type: 'refresh',
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      jti: expect.stringMatching(/^[0-9a-f]{32}$/),
+      user_id: 1,
+    });
+    expect(accessClaims).toEqual({
+      ...refreshClaims,
+      token_type: 'access',
+      exp: expect.any(Number),
+      jti: expect.any(String),
+    });
+    expect(refreshClaims.iat).toBeGreaterThanOrEqual(before);
+    expect(refreshClaims.exp).toBe((refreshClaims.iat as number) + 86_400);
+    expect(accessClaims.exp).toBe((accessClaims.iat as number) + 300);
+    expect(accessClaims.jti).not.toBe(refreshClaims.jti);
+    // Our own signature over the same header and claims is the one Django wrote (HS256 and
+    // RS256 PKCS#1 v1.5 are deterministic): the key is really shared.
+    expect(mint(accessClaims, variant.key)).toBe(access);
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const other: SharedKey =
+      variant.key.alg === 'HS256'
+        ? { alg: 'HS256', secret: `${SECRET}-other` }
+        : { alg: 'RS256', privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+    const token = mint(claimsOf('access', 1), other);
+    const answer = await send(side, { method: 'GET', path: PATHS.protected, authorization: `Bearer ${token}` });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ code: 'token_not_valid' });
+  });
+
+  it.each(SHARED_CASES)('$name: the answer both simplejwt versions give', async ({ request: build, answer }) => {
+    const spec = await build(side);
+    expect(await send(side, spec)).toEqual(answer);
+  });
+
+  it.each(DIVERGENCES)("$name: 5.2's own answer ($why)", async ({ request: build, django }) => {
+    const spec = await build(side);
+    expect(await send(side, spec)).toEqual(django);
+    if (django.status === 500) expect(server().log).toMatch(/KeyError: 'jti'/);
+  });
+
+  it("a refresh gives an access token with the refresh token's user and a new jti", async () => {
+    const refresh = mint(claimsOf('refresh', 1, 0, { jti: jti() }), variant.key);
+    const response = await request(side.target).post(PATHS.refresh).send({ refresh });
+    expect(response.status).toBe(200);
+    const access = claimsIn((response.body as { access: string }).access);
+    expect(access).toMatchObject({ token_type: 'access', user_id: 1 });
+    expect(access.jti).not.toBe(claimsIn(refresh).jti);
+  });
+});
