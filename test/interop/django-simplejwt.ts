@@ -111,6 +111,8 @@ export class DjangoServer {
       PYTHONUNBUFFERED: '1',
       DJANGO_SETTINGS_MODULE: 'interop_site.settings',
       DJANGO_SECRET_KEY: options.secretKey,
+      // Every login hashes the password: a cheap hasher keeps the test fast on a shared machine.
+      DJANGO_PASSWORD_HASHERS: 'django.contrib.auth.hashers.MD5PasswordHasher',
       INTEROP_DB_DIR: this.dir,
       ...settingsEnvironment(options.simpleJwt ?? {}),
     };

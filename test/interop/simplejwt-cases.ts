@@ -256,8 +256,13 @@ export const SHARED_CASES: SharedCase[] = [
     request: async (side) => post(PATHS.blacklist, { refresh: (await obtainPair(side)).access }),
     answer: tokenNotValid('Token has wrong type'),
   },
+];
 
-  // Sliding tokens
+/**
+ * The sliding views, and the protected view accepting sliding tokens (Django:
+ * AUTH_TOKEN_CLASSES = SlidingToken; nest-rest-jwt: slidingTokens, whose guard accepts them).
+ */
+export const SLIDING_CASES: SharedCase[] = [
   {
     name: 'sliding login',
     request: () => post(PATHS.obtainSliding, { username: 'admin', password: 'abc123' }),
@@ -290,6 +295,16 @@ export const SHARED_CASES: SharedCase[] = [
     name: 'sliding refresh, no field',
     request: () => post(PATHS.refreshSliding, {}),
     answer: badRequest({ token: REQUIRED }),
+  },
+  {
+    name: 'protected, a sliding token of the sliding login',
+    request: async (side) => bearer(await obtainSliding(side, PATHS.obtainSliding)),
+    answer: ok({ username: 'admin' }),
+  },
+  {
+    name: 'protected, an access token where sliding tokens are expected',
+    request: (side) => bearer(minted(side, 'access', ADMIN)),
+    answer: notValidForAnyType('Token has wrong type', 'sliding'),
   },
 ];
 
@@ -336,5 +351,23 @@ export const DIVERGENCES: Divergence[] = [
     django: ok({ access: '<jwt>' }),
     nest: unauthorized({ detail: 'No active account found for the given token.' }),
     why: '5.2 refreshes any valid refresh token; 5.5 refuses an inactive user (DRF\'s AuthenticationFailed, no "code")',
+  },
+];
+
+/** The differences seen on the sliding views' servers. */
+export const SLIDING_DIVERGENCES: Divergence[] = [
+  {
+    name: 'protected, an expired sliding token',
+    request: (side) => bearer(minted(side, 'sliding', ADMIN, LONG_AGO)),
+    django: notValidForAnyType('Token is invalid or expired', 'sliding'),
+    nest: notValidForAnyType('Token is expired', 'sliding'),
+    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
+  },
+  {
+    name: "sliding refresh, 'refresh_exp' passed and the token expired",
+    request: (side) => post(PATHS.refreshSliding, { token: minted(side, 'sliding', ADMIN, LONG_AGO) }),
+    django: tokenNotValid('Token is invalid or expired'),
+    nest: tokenNotValid('Token is expired'),
+    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
   },
 ];

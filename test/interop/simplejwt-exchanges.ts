@@ -95,9 +95,9 @@ export const unauthorized = (body: unknown): Answer => ({ status: 401, body, www
 export const tokenNotValid = (message: string): Answer => unauthorized({ detail: message, code: 'token_not_valid' });
 
 /** JWTAuthentication's answer when the bearer is not a valid access token. */
-export const notValidForAnyType = (message: string): Answer =>
+export const notValidForAnyType = (message: string, type: 'access' | 'sliding' = 'access'): Answer =>
   unauthorized({
     detail: 'Given token not valid for any token type',
     code: 'token_not_valid',
-    messages: [{ token_class: 'AccessToken', token_type: 'access', message }],
+    messages: [{ token_class: type === 'access' ? 'AccessToken' : 'SlidingToken', token_type: type, message }],
   });

@@ -10,7 +10,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import request from 'supertest';
 import { SECRET } from '../support/apps.js';
 import { InMemoryUsers } from '../support/users.js';
-import { DIVERGENCES, PATHS, SHARED_CASES } from './simplejwt-cases.js';
+import { DIVERGENCES, PATHS, SHARED_CASES, SLIDING_CASES, SLIDING_DIVERGENCES } from './simplejwt-cases.js';
 import {
   DjangoServer,
   findDjangoPython,
@@ -140,3 +140,34 @@ describe.each(KEYS)('simplejwt 5.2 on Django, checked against itself ($label)', 
     expect(access.jti).not.toBe(claimsIn(refresh).jti);
   });
 });
+
+describe.each(KEYS.slice(0, 1))(
+  'simplejwt 5.2 on Django, sliding tokens, checked against itself ($label)',
+  (variant) => {
+    const { side } = useDjango(variant, { AUTH_TOKEN_CLASSES: ['rest_framework_simplejwt.tokens.SlidingToken'] });
+
+    it("issues a sliding token with simplejwt 5.2's claims", async () => {
+      const response = await request(side.target)
+        .post(PATHS.obtainSliding)
+        .send({ username: 'admin', password: 'abc123' });
+      expect(response.status).toBe(200);
+      const claims = claimsIn((response.body as { token: string }).token);
+      expect(claims).toEqual({
+        token_type: 'sliding',
+        exp: (claims.iat as number) + 300,
+        iat: expect.any(Number),
+        jti: expect.stringMatching(/^[0-9a-f]{32}$/),
+        refresh_exp: (claims.iat as number) + 86_400,
+        user_id: 1,
+      });
+    });
+
+    it.each(SLIDING_CASES)('$name: the answer both simplejwt versions give', async ({ request: build, answer }) => {
+      expect(await send(side, await build(side))).toEqual(answer);
+    });
+
+    it.each(SLIDING_DIVERGENCES)("$name: 5.2's own answer ($why)", async ({ request: build, django }) => {
+      expect(await send(side, await build(side))).toEqual(django);
+    });
+  },
+);

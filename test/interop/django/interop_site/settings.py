@@ -5,6 +5,8 @@ Everything that differs between runs comes from the environment, so that the tes
 with the key and settings it shares with nest-rest-jwt:
 - INTEROP_DB_DIR (required): the directory of the SQLite database (a temporary one).
 - DJANGO_SECRET_KEY: Django's SECRET_KEY (and so simplejwt's default SIGNING_KEY).
+- DJANGO_PASSWORD_HASHERS: Django's PASSWORD_HASHERS, comma-separated (the test picks a cheap one:
+  every login hashes, and the machine is shared; Django's default otherwise).
 - SIMPLE_JWT_<NAME>: the SIMPLE_JWT setting <NAME>, read as its default's type: lifetimes in
   seconds, booleans as true/false, tuples comma-separated, LEEWAY as a number, the rest as text.
   An unknown <NAME> stops the start-up, as a typo must not pass silently.
@@ -49,6 +51,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
+
+if os.environ.get("DJANGO_PASSWORD_HASHERS"):
+    PASSWORD_HASHERS = [name.strip() for name in os.environ["DJANGO_PASSWORD_HASHERS"].split(",") if name.strip()]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ("rest_framework_simplejwt.authentication.JWTAuthentication",),
