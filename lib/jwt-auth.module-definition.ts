@@ -9,7 +9,16 @@ const definition = new ConfigurableModuleBuilder<JwtAuthModuleOptions>({
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createJwtAuthOptions')
   .setExtras<ModuleExtras>(
-    { isGlobal: false, globalGuard: false, controller: true, routePrefix: '', imports: [], jwks: false },
+    {
+      isGlobal: false,
+      globalGuard: false,
+      controller: true,
+      routePrefix: '',
+      imports: [],
+      jwks: false,
+      tokenProtocol: 'drf-jwt',
+      simpleJwtPaths: {},
+    },
     addModuleParts,
   )
   .build();

@@ -30,6 +30,7 @@ import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
 import { checkModuleShaping, type OptionsSource } from './settings/option-names.js';
+import { tokenProtocolOf } from './settings/simplejwt-settings.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -62,7 +63,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       useFactory: async (options: JwtAuthModuleOptions, source: OptionsSource | undefined) => {
         try {
           checkModuleShaping(extras, source ?? 'forRoot');
-          return resolveSettings(options, source ?? 'forRoot');
+          return resolveSettings(options, source ?? 'forRoot', tokenProtocolOf(extras.tokenProtocol));
         } catch (error) {
           // The module will never start, so it will never close a store that opened a connection.
           await options?.revocationStore?.close?.().catch(() => undefined);

@@ -18,6 +18,8 @@ import { type LoginThrottleSettings, resolveLoginThrottle } from '../throttle/lo
 import { DEFAULTS } from './defaults.js';
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import { checkNames, type OptionsSource } from './option-names.js';
+import type { TokenProtocol } from './simplejwt-options.js';
+import { resolveSimpleJwtSettings, type SimpleJwtSettings, speaksSimpleJwt } from './simplejwt-settings.js';
 
 /** The options after validation: defaults applied, durations in seconds, keys built once. */
 export interface JwtAuthSettings extends KeyRing {
@@ -61,6 +63,10 @@ export interface JwtAuthSettings extends KeyRing {
   getUserSecretKey?: (user: object) => string | Buffer | KeyObject;
   /** The `hooks` callbacks, each checked to be a function; `{}` when none. */
   hooks: ResolvedHooks;
+  /** The module-shaping `tokenProtocol`. */
+  tokenProtocol: TokenProtocol;
+  /** simplejwt's settings, when the protocol speaks it. */
+  simpleJwt?: SimpleJwtSettings;
 }
 
 /**
@@ -71,6 +77,7 @@ export interface JwtAuthSettings extends KeyRing {
 export function resolveSettings(
   options: JwtAuthModuleOptions<object> | undefined,
   source: OptionsSource = 'forRoot',
+  tokenProtocol: TokenProtocol = 'drf-jwt',
 ): JwtAuthSettings {
   if (options === null || typeof options !== 'object') {
     throw new JwtAuthConfigError('options', 'must be an object');
@@ -142,7 +149,34 @@ export function resolveSettings(
       ((payload: JwtPayload) => payload.username),
     getUserSecretKey: callback(options.getUserSecretKey, 'getUserSecretKey', options),
     hooks: hooks(options.hooks),
+    tokenProtocol,
+    simpleJwt: simpleJwt(options, tokenProtocol, verifyOnly),
   };
+}
+
+/** `simpleJwt`: only with a protocol that speaks it, and with keys this app signs with, shared by all. */
+function simpleJwt(
+  options: JwtAuthModuleOptions<object>,
+  protocol: TokenProtocol,
+  verifyOnly: boolean,
+): SimpleJwtSettings | undefined {
+  if (!speaksSimpleJwt(protocol)) {
+    if (options.simpleJwt !== undefined) {
+      throw new JwtAuthConfigError(
+        'simpleJwt',
+        'is set, but tokenProtocol is "drf-jwt": give tokenProtocol: "simplejwt" or "both" to forRoot (beside the factory with forRootAsync)',
+      );
+    }
+    return undefined;
+  }
+  if (verifyOnly) throw new JwtAuthConfigError('verifyOnly', `is not available with tokenProtocol "${protocol}"`);
+  if (options.getUserSecretKey !== undefined) {
+    throw new JwtAuthConfigError(
+      'getUserSecretKey',
+      `is djangorestframework-jwt's: simplejwt signs every token with the module's key (tokenProtocol is "${protocol}")`,
+    );
+  }
+  return resolveSimpleJwtSettings(options.simpleJwt);
 }
 
 /**

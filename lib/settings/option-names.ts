@@ -7,11 +7,13 @@ import {
   unknownOption,
 } from '../common/option-names.js';
 import { flag } from '../common/option-validators.js';
+import { simpleJwtPathsOf, tokenProtocolOf } from './simplejwt-settings.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
+import type { SimpleJwtOptions } from './simplejwt-options.js';
 
 /**
  * Every option's name, in one table beside DEFAULTS: an option missing here, or a name here
@@ -50,6 +52,32 @@ const HOOK_NAMES = {
   onTokenRefreshed: 'value',
   onTokenRevoked: 'value',
 } as const satisfies Record<keyof JwtAuthHooks, NameRule>;
+
+/** simplejwt's settings (simplejwt-options.ts): SIMPLE_JWT's names, camelCase. */
+const SIMPLE_JWT_NAMES = {
+  accessTokenLifetime: 'value',
+  refreshTokenLifetime: 'value',
+  rotateRefreshTokens: 'value',
+  blacklistAfterRotation: 'value',
+  updateLastLogin: 'value',
+  authHeaderTypes: 'value',
+  userIdField: 'value',
+  userIdClaim: 'value',
+  tokenTypeClaim: 'value',
+  jtiClaim: 'value',
+  checkUserIsActive: 'value',
+  checkRevokeToken: 'value',
+  revokeTokenClaim: 'value',
+  slidingTokenRefreshExpClaim: 'value',
+  slidingTokenLifetime: 'value',
+  slidingTokenRefreshLifetime: 'value',
+  slidingTokens: 'value',
+  authTokenClasses: 'value',
+  audience: 'value',
+  issuer: 'value',
+  leeway: 'value',
+  refreshCookie: 'value',
+} as const satisfies Record<keyof SimpleJwtOptions, NameRule>;
 
 export const OPTION_NAMES = {
   // Keys are values (strings, Buffers, JWKs, KeyObjects), never options objects.
@@ -90,10 +118,11 @@ export const OPTION_NAMES = {
   getUsernameFromPayload: 'value',
   // A class instance of the app's may carry its dependencies beside its hook methods.
   hooks: { object: HOOK_NAMES, plainOnly: true },
+  simpleJwt: { object: SIMPLE_JWT_NAMES },
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */
-type ShapingKind = 'flag' | 'path' | 'modules';
+type ShapingKind = 'flag' | 'path' | 'modules' | 'protocol' | 'paths';
 
 /**
  * The options that shape the module itself (its providers, controllers, global guard): read
@@ -106,6 +135,8 @@ export const MODULE_SHAPING_OPTIONS = {
   jwks: 'flag',
   routePrefix: 'path',
   imports: 'modules',
+  tokenProtocol: 'protocol',
+  simpleJwtPaths: 'paths',
 } as const satisfies Record<keyof JwtAuthModuleExtras, ShapingKind>;
 
 type ShapingName = keyof typeof MODULE_SHAPING_OPTIONS;
@@ -188,6 +219,8 @@ export function checkModuleShaping(given: Readonly<Record<string, unknown>>, sou
     if (kind === 'modules' && !Array.isArray(value)) {
       throw new JwtAuthConfigError(name, 'must be an array of modules');
     }
+    if (kind === 'protocol') tokenProtocolOf(value);
+    if (kind === 'paths') simpleJwtPathsOf(value);
   }
 }
 
@@ -226,5 +259,6 @@ function shownValue(value: unknown, kind: ShapingKind): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return `'${value}'`;
   if (kind === 'modules') return '[...]';
+  if (kind === 'paths') return '{ ... }';
   return kind === 'flag' ? 'true' : "'...'";
 }
