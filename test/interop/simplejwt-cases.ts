@@ -17,7 +17,8 @@ import {
   tokenNotValid,
   unauthorized,
 } from './simplejwt-exchanges.js';
-import { claimsOf, mint, nowSeconds } from './simplejwt-tokens.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { claimsOf, mint, nowSeconds, type SharedKey } from './simplejwt-tokens.js';
 
 export const PATHS = {
   obtain: '/api/token/',
@@ -76,6 +77,13 @@ const bearer = (token: string, path: string = PATHS.protected): RequestSpec => (
 });
 
 const minted = (side: Side, ...args: Parameters<typeof claimsOf>): string => mint(claimsOf(...args), side.key);
+
+/** A key of the side's algorithm that neither side knows. */
+const OTHER_RSA = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const otherKey = (side: Side): SharedKey =>
+  side.key.alg === 'HS256'
+    ? { alg: 'HS256', secret: 'a-secret-neither-app-knows-0123456789' }
+    : { alg: 'RS256', privateKey: OTHER_RSA };
 
 /** A day and a bit: past every default lifetime (access 5 min, refresh and refresh_exp 1 day). */
 const LONG_AGO = 90_000;
@@ -320,6 +328,13 @@ export const DIVERGENCES: Divergence[] = [
   {
     name: 'protected, a token that is not a JWT',
     request: () => bearer('not-a-token'),
+    django: notValidForAnyType('Token is invalid or expired'),
+    nest: notValidForAnyType('Token is invalid'),
+    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is invalid"',
+  },
+  {
+    name: 'protected, an access token signed with another key',
+    request: (side) => bearer(mint(claimsOf('access', ADMIN), otherKey(side))),
     django: notValidForAnyType('Token is invalid or expired'),
     nest: notValidForAnyType('Token is invalid'),
     why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is invalid"',
