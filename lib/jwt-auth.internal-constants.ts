@@ -25,3 +25,12 @@ export const JWT_AUTH_LOGIN_THROTTLE = Symbol('nest-rest-jwt:login-throttle');
 /** Which form of `forRootAsync` gave the options (useFactory, useClass, useExisting); absent with forRoot. */
 export const JWT_AUTH_OPTIONS_SOURCE = Symbol('nest-rest-jwt:options-source');
 export const JWT_AUTH_MODULE_SHAPE = Symbol('nest-rest-jwt:module-shape');
+
+/** Where simplejwt's views are served below the route prefix (simpleJwtPaths, defaults applied). */
+export const JWT_AUTH_SIMPLE_JWT_PATHS = Symbol('nest-rest-jwt:simplejwt-paths');
+
+/** The routes of the token endpoints served, below the route prefix, every protocol's. */
+export const JWT_AUTH_SERVED_ROUTES = Symbol('nest-rest-jwt:served-routes');
+
+/** Checks at start-up that the app's UserLookupService has what simplejwt needs (findById...). */
+export const SIMPLE_JWT_USERS_CHECK = Symbol('nest-rest-jwt:simplejwt-users-check');

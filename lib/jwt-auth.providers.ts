@@ -21,8 +21,11 @@ import {
   JWT_AUTH_OPTIONS_SOURCE,
   JWT_AUTH_MODULE_SHAPE,
   JWT_AUTH_ROUTE_PREFIX,
+  JWT_AUTH_SERVED_ROUTES,
   JWT_AUTH_SETTINGS,
+  JWT_AUTH_SIMPLE_JWT_PATHS,
   JWT_AUTH_STRATEGY,
+  SIMPLE_JWT_USERS_CHECK,
 } from './jwt-auth.internal-constants.js';
 import { buildJwks } from './keys/jwks.js';
 import { openApiProvider } from './openapi/openapi-decorations.js';
@@ -30,7 +33,15 @@ import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
 import { checkModuleShaping, type OptionsSource } from './settings/option-names.js';
-import { tokenProtocolOf } from './settings/simplejwt-settings.js';
+import { simpleJwtPathsOf, speaksDrfJwt, tokenProtocolOf, speaksSimpleJwt } from './settings/simplejwt-settings.js';
+import { JwtAuthConfigError } from './common/errors.js';
+import { TOKEN_ROUTES } from './common/routes.js';
+import { SimpleJwtAuthentication } from './flows/simplejwt-authentication.js';
+import { SimpleJwtFlow } from './flows/simplejwt.flow.js';
+import { simpleJwtControllerAt } from './http/module-simplejwt-controller.js';
+import { SimpleJwtRefreshCookie } from './http/simplejwt-refresh-cookie.js';
+import { SimpleJwtTokens } from './tokens/simplejwt-tokens.js';
+import { UserLookupService } from './users/user-lookup.service.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -105,8 +116,28 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   // A module given alone is imported, so that the start reaches that error before any other.
   const given: unknown = extras.imports;
   const extraImports = Array.isArray(given) ? given : typeof given === 'function' || isObject(given) ? [given] : [];
-  const tokenController = extras.controller ? tokenControllerAt(routePrefix) : undefined;
+  // A mistake in tokenProtocol or simpleJwtPaths stops the app in the settings' factory; until then, the defaults.
+  const protocol = shapingOrDefault(() => tokenProtocolOf(extras.tokenProtocol), 'drf-jwt');
+  const simpleJwtPaths = shapingOrDefault(() => simpleJwtPathsOf(extras.simpleJwtPaths), simpleJwtPathsOf(undefined));
+  const tokenController = extras.controller && speaksDrfJwt(protocol) ? tokenControllerAt(routePrefix) : undefined;
   const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
+  if (speaksSimpleJwt(protocol)) {
+    providers.push(
+      { provide: JWT_AUTH_SIMPLE_JWT_PATHS, useValue: simpleJwtPaths },
+      SimpleJwtTokens,
+      SimpleJwtAuthentication,
+      SimpleJwtFlow,
+      {
+        provide: SIMPLE_JWT_USERS_CHECK,
+        useFactory: checkSimpleJwtUsers,
+        inject: [JWT_AUTH_SETTINGS, UserLookupService],
+      },
+    );
+    if (extras.controller) {
+      controllers.push(simpleJwtControllerAt(routePrefix, simpleJwtPaths));
+      providers.push(SimpleJwtRefreshCookie);
+    }
+  }
   if (extras.jwks) {
     controllers.push(JwksController);
     providers.push({
@@ -122,6 +153,13 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   if (extras.controller) {
     providers.push(
       { provide: JWT_AUTH_ROUTE_PREFIX, useValue: routePrefix },
+      {
+        provide: JWT_AUTH_SERVED_ROUTES,
+        useValue: [
+          ...(speaksDrfJwt(protocol) ? TOKEN_ROUTES : []),
+          ...(speaksSimpleJwt(protocol) ? Object.values(simpleJwtPaths) : []),
+        ],
+      },
       settingsPart(JWT_AUTH_HOOKS, 'hooks'),
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
       TokenRoutes,
@@ -146,4 +184,33 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     // (JwtAuthGuard, WsJwtAuthGuard and their subclasses); no entry point exports their tokens.
     exports: [JWT_AUTH_SETTINGS, JWT_AUTH_CONFIG, JwtAuthService, JwtAuthGuard, TokenAuthentication],
   };
+}
+
+/** A module-shaping value read while the module is built: a mistake is reported by the settings' factory. */
+function shapingOrDefault<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * simplejwt finds users by id, and UPDATE_LAST_LOGIN needs a place to write: an app whose
+ * UserLookupService lacks what its settings need does not start.
+ */
+function checkSimpleJwtUsers(settings: JwtAuthSettings, users: UserLookupService): true {
+  if (typeof users.findById !== 'function') {
+    throw new JwtAuthConfigError(
+      'tokenProtocol',
+      `is "${settings.tokenProtocol}": simplejwt finds users by id, so your UserLookupService (${users.constructor.name}) must implement findById(id)`,
+    );
+  }
+  if (settings.simpleJwt?.updateLastLogin === true && typeof users.updateLastLogin !== 'function') {
+    throw new JwtAuthConfigError(
+      'simpleJwt.updateLastLogin',
+      `is true: your UserLookupService (${users.constructor.name}) must implement updateLastLogin(user)`,
+    );
+  }
+  return true;
 }

@@ -92,3 +92,28 @@ export const unsupportedMediaType = (contentType: string): string =>
 export function throttledMessage(wait: number): string {
   return `Request was throttled. Expected available in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
 }
+
+/** djangorestframework-simplejwt 5.5's texts (tokens.py, authentication.py, serializers.py). */
+export const SIMPLE_JWT_MESSAGES = {
+  invalid: 'Token is invalid',
+  expired: 'Token is expired',
+  noId: 'Token has no id',
+  noType: 'Token has no type',
+  wrongType: 'Token has wrong type',
+  blacklisted: 'Token is blacklisted',
+  /** `Token has no '{}' claim` and `Token '{}' claim has expired`, for `exp` and `refresh_exp`. */
+  noClaim: (claim: string) => `Token has no '${claim}' claim`,
+  claimExpired: (claim: string) => `Token '${claim}' claim has expired`,
+  notValidForAnyType: 'Given token not valid for any token type',
+  noUserId: 'Token contained no recognizable user identification',
+  userNotFound: 'User not found',
+  userInactive: 'User is inactive',
+  passwordChanged: "The user's password has been changed.",
+  badHeader: 'Authorization header must contain two space-delimited values',
+  noActiveAccount: 'No active account found with the given credentials',
+  noActiveAccountForToken: 'No active account found for the given token.',
+} as const;
+
+/** simplejwt's error codes (the `code` of its bodies). */
+export type SimpleJwtCode =
+  'token_not_valid' | 'bad_authorization_header' | 'user_not_found' | 'user_inactive' | 'password_changed';

@@ -13,16 +13,8 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import type { AnyRequest } from '../common/jwt.js';
-import {
-  BODY_TOO_LARGE_MESSAGE,
-  INVALID_CREDENTIALS,
-  methodNotAllowed,
-  NOT_ACCEPTABLE,
-  tooManyFields,
-  unsupportedMediaType,
-} from '../common/messages.js';
-import { detail, fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
+import { INVALID_CREDENTIALS } from '../common/messages.js';
+import { nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
 import { TOKEN_ROUTES } from '../common/routes.js';
 import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
 import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
@@ -36,11 +28,8 @@ import { renderHttpRefusal } from '../refusals/http-refusal.js';
 import { logRefusal } from '../refusals/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { LoginThrottle } from '../throttle/login-throttle.js';
-import { type HttpRequestLike, type HttpResponseLike, setHeader } from '../transport/http-adapter.js';
-import { MAX_FORM_FIELDS } from '../transport/drf-parsers.js';
-import { type ReadBody, readRequestBody } from '../transport/request-body.js';
-import { acceptsRenderedType } from './content-negotiation.js';
-import { type CharFieldSpec, validateCharFields } from './drf-fields.js';
+import type { CharFieldSpec } from './drf-fields.js';
+import { DrfEndpoint, type EndpointRequest, type Reply } from './drf-endpoint.js';
 import { Refused } from './refused.js';
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
@@ -53,9 +42,6 @@ const CREDENTIAL_FIELDS = [
 ] as const satisfies readonly CharFieldSpec[];
 const TOKEN_FIELDS = [{ name: 'token', trimWhitespace: true }] as const satisfies readonly CharFieldSpec[];
 
-type Reply = HttpResponseLike;
-type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: string };
-
 /**
  * Upstream's views, one handler each, plus logout: the token endpoints. Served under the
  * module's route prefix (see `tokenControllerAt`). Each handler reads the body once, runs a
@@ -63,7 +49,7 @@ type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: str
  */
 @Public()
 @Controller()
-export class TokenController {
+export class TokenController extends DrfEndpoint {
   /** The `WWW-Authenticate` value of a 401. */
   protected readonly challenge: string;
 
@@ -74,6 +60,7 @@ export class TokenController {
     protected readonly guard: JwtAuthGuard,
     protected readonly events: JwtAuthEventDispatcher,
   ) {
+    super();
     this.challenge = `${settings.authHeaderPrefix} realm="api"`;
   }
 
@@ -187,78 +174,13 @@ export class TokenController {
     return renderHttpRefusal(refusal, this.settings.errorFormat, reply, this.challenge);
   }
 
-  /**
-   * Runs a handler; a refusal it throws (or a flow's) is logged and rendered, anything else
-   * rethrown. Every answer is `Cache-Control: no-store` (tokens must never be stored by a
-   * cache, and an error answers a request that carried secrets). As upstream's views, it first
-   * negotiates the answer's type: an Accept header that no renderer satisfies is a 406.
-   */
-  private async answer(request: EndpointRequest, reply: Reply, handler: () => Promise<object>): Promise<object> {
-    try {
-      this.negotiate(request, reply);
-      return await handler();
-    } catch (error) {
-      const refusal =
-        error instanceof Refused
-          ? error.refusal
-          : refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
-      if (refusal === undefined) throw error;
-      if (!(error instanceof Refused) || error.log) logRefusal(request, refusal.reason);
-      throw this.renderRefusal(refusal, reply);
-    }
+  protected refusalOfError(error: unknown): Refusal | undefined {
+    return refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
   }
 
   /** verifyOnly signs nothing: login and refresh answer as a route that does not exist. */
   private refuseWhenVerifyOnly(request: EndpointRequest): void {
     if (this.settings.verifyOnly) throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
-  }
-
-  /** No-store, and DRF's content negotiation (before the method is even looked at). */
-  private negotiate(request: EndpointRequest, reply: Reply): void {
-    setHeader(reply, 'Cache-Control', 'no-store');
-    if (!acceptsRenderedType(request)) throw new Refused(detail(HttpStatus.NOT_ACCEPTABLE, NOT_ACCEPTABLE));
-  }
-
-  private methodNotAllowed(request: EndpointRequest, reply: Reply): never {
-    try {
-      this.negotiate(request, reply);
-    } catch (error) {
-      throw this.renderRefusal((error as Refused).refusal, reply);
-    }
-    // Upstream says "POST, OPTIONS"; OPTIONS is left to the app's CORS handling, so not listed.
-    throw this.renderRefusal(
-      { ...detail(HttpStatus.METHOD_NOT_ALLOWED, methodNotAllowed(request.method)), headers: { Allow: 'POST' } },
-      reply,
-    );
-  }
-
-  private async readFields<K extends string>(
-    request: EndpointRequest,
-    fields: readonly (CharFieldSpec & { name: K })[],
-  ): Promise<Record<K, string>> {
-    return this.fieldsOf(await this.readBody(request), fields);
-  }
-
-  /** Read once per request: on Express the body is a stream that cannot be read twice. */
-  private readBody(request: EndpointRequest): Promise<ReadBody> {
-    return readRequestBody(request);
-  }
-
-  private fieldsOf<K extends string>(
-    body: ReadBody,
-    fields: readonly (CharFieldSpec & { name: K })[],
-  ): Record<K, string> {
-    if (body.kind === 'too-large') throw new Refused(detail(HttpStatus.PAYLOAD_TOO_LARGE, BODY_TOO_LARGE_MESSAGE));
-    if (body.kind === 'unsupported') {
-      throw new Refused(detail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, unsupportedMediaType(body.contentType)));
-    }
-    if (body.kind === 'parse-error') throw new Refused(detail(HttpStatus.BAD_REQUEST, body.message, 'malformed body'));
-    if (body.kind === 'too-many-fields') {
-      throw new Refused(detail(HttpStatus.BAD_REQUEST, tooManyFields(MAX_FORM_FIELDS), 'too many fields'));
-    }
-    const result = validateCharFields(body.data, body.source, fields);
-    if ('errors' in result) throw new Refused(fieldErrors(result.errors));
-    return result.values;
   }
 
   /**

@@ -1,12 +1,8 @@
 import { JwtAuthConfigError } from '../common/errors.js';
+import type { AuthCookieSettings, CsrfSettings } from '../cookies/cookie-settings.js';
 import { duration, flag, HTTP_TOKEN, httpToken, optionalString } from '../common/option-validators.js';
 import { SIMPLE_JWT_DEFAULTS, SIMPLE_JWT_PATHS } from './defaults.js';
-import type {
-  SimpleJwtAuthTokenType,
-  SimpleJwtOptions,
-  SimpleJwtPaths,
-  TokenProtocol,
-} from './simplejwt-options.js';
+import type { SimpleJwtAuthTokenType, SimpleJwtOptions, SimpleJwtPaths, TokenProtocol } from './simplejwt-options.js';
 
 /** `simpleJwt` after validation: defaults applied, durations in seconds. */
 export interface SimpleJwtSettings {
@@ -33,6 +29,8 @@ export interface SimpleJwtSettings {
   issuer?: string;
   leeway: number;
   refreshCookie?: string;
+  /** Cookie mode: the refresh cookie's attributes (the module's `authCookie`'s, else its defaults) and CSRF. */
+  refreshCookieMode?: { cookie: AuthCookieSettings; csrf?: CsrfSettings };
 }
 
 export const TOKEN_PROTOCOLS = ['drf-jwt', 'simplejwt', 'both'] as const satisfies readonly TokenProtocol[];
@@ -99,14 +97,25 @@ export function resolveSimpleJwtSettings(raw: SimpleJwtOptions | undefined): Sim
   const options = raw ?? {};
   const D = SIMPLE_JWT_DEFAULTS;
   const name = (key: keyof SimpleJwtOptions) => `simpleJwt.${key}`;
-  const positive = (key: 'accessTokenLifetime' | 'refreshTokenLifetime' | 'slidingTokenLifetime' | 'slidingTokenRefreshLifetime') => {
+  const positive = (
+    key: 'accessTokenLifetime' | 'refreshTokenLifetime' | 'slidingTokenLifetime' | 'slidingTokenRefreshLifetime',
+  ) => {
     const seconds = duration(options[key], name(key), D[key]);
     if (seconds === 0) throw new JwtAuthConfigError(name(key), 'must be at least one second');
     return seconds;
   };
-  const claim = (key: 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim' | 'revokeTokenClaim' | 'slidingTokenRefreshExpClaim') => {
+  const claim = (
+    key:
+      | 'userIdField'
+      | 'userIdClaim'
+      | 'tokenTypeClaim'
+      | 'jtiClaim'
+      | 'revokeTokenClaim'
+      | 'slidingTokenRefreshExpClaim',
+  ) => {
     const value: unknown = options[key] ?? D[key];
-    if (typeof value !== 'string' || value === '') throw new JwtAuthConfigError(name(key), 'must be a non-empty string');
+    if (typeof value !== 'string' || value === '')
+      throw new JwtAuthConfigError(name(key), 'must be a non-empty string');
     return value;
   };
   const slidingTokens = flag(options.slidingTokens, name('slidingTokens'), D.slidingTokens);
@@ -167,7 +176,12 @@ function headerTypes(raw: unknown): readonly string[] {
 function authTokenClasses(raw: unknown, slidingTokens: boolean): readonly SimpleJwtAuthTokenType[] {
   if (raw === undefined) return slidingTokens ? ['sliding'] : ['access'];
   const allowed: readonly unknown[] = ['access', 'sliding'];
-  if (!Array.isArray(raw) || raw.length === 0 || raw.some((type) => !allowed.includes(type)) || new Set(raw).size !== raw.length) {
+  if (
+    !Array.isArray(raw) ||
+    raw.length === 0 ||
+    raw.some((type) => !allowed.includes(type)) ||
+    new Set(raw).size !== raw.length
+  ) {
     throw new JwtAuthConfigError(
       'simpleJwt.authTokenClasses',
       `must be a non-empty list of "access" and/or "sliding" (got ${JSON.stringify(raw)})`,
