@@ -17,7 +17,7 @@ import {
   tokenNotValid,
   unauthorized,
 } from './simplejwt-exchanges.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { claimsOf, mint, nowSeconds, type SharedKey } from './simplejwt-tokens.js';
 
 export const PATHS = {
@@ -27,7 +27,7 @@ export const PATHS = {
   blacklist: '/api/token/blacklist/',
   obtainSliding: '/api/token/sliding/',
   refreshSliding: '/api/token/sliding/refresh/',
-  protected: '/protected-url/',
+  protected: '/protected-url',
 } as const;
 
 /** The shared users (test/support/users.ts): admin (id 1) and inactive (id 2); no user has id 999. */
@@ -384,5 +384,38 @@ export const SLIDING_DIVERGENCES: Divergence[] = [
     django: tokenNotValid('Token is invalid or expired'),
     nest: tokenNotValid('Token is expired'),
     why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
+  },
+];
+
+/** simplejwt 5.5's REVOKE_TOKEN_CLAIM value: get_md5_hash_password(user.password), upper-case hex. */
+const passwordDigest = (storedPassword: string): string =>
+  createHash('md5').update(storedPassword).digest('hex').toUpperCase();
+
+/**
+ * With `checkRevokeToken` (5.5's CHECK_REVOKE_TOKEN) on the Nest side: 5.2 has no such setting.
+ * The Nest test app stores `admin`'s password as "abc123" (what its getPasswordHash gives).
+ */
+export const PASSWORD_CASES: SharedCase[] = [
+  {
+    name: 'protected, a token carrying the digest of the current password',
+    request: (side) => bearer(minted(side, 'access', ADMIN, 0, { hash_password: passwordDigest('abc123') })),
+    answer: ok({ username: 'admin' }),
+  },
+];
+
+export const PASSWORD_DIVERGENCES: Divergence[] = [
+  {
+    name: 'protected, a token issued before a password change',
+    request: (side) => bearer(minted(side, 'access', ADMIN, 0, { hash_password: passwordDigest('the old one') })),
+    django: ok({ username: 'admin' }),
+    nest: unauthorized({ detail: "The user's password has been changed.", code: 'password_changed' }),
+    why: '5.2 has no CHECK_REVOKE_TOKEN: a password change leaves older tokens valid',
+  },
+  {
+    name: 'protected, a token without the password digest',
+    request: (side) => bearer(minted(side, 'access', ADMIN)),
+    django: ok({ username: 'admin' }),
+    nest: unauthorized({ detail: "The user's password has been changed.", code: 'password_changed' }),
+    why: '5.2 has no CHECK_REVOKE_TOKEN; 5.5 refuses a token without the claim as it refuses a stale one',
   },
 ];

@@ -6,11 +6,23 @@
  * Expired tokens are minted with the shared key, never waited for.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable, Module } from '@nestjs/common';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import request from 'supertest';
-import { SECRET } from '../support/apps.js';
-import { InMemoryUsers } from '../support/users.js';
-import { DIVERGENCES, PATHS, SHARED_CASES, SLIDING_CASES, SLIDING_DIVERGENCES } from './simplejwt-cases.js';
+import { JwtAuthModule, type JwtAuthModuleOptions, UserLookupService } from '../../lib/index.js';
+import { ADAPTERS, SECRET, useApp } from '../support/apps.js';
+import { InMemoryUsers, type TestUser } from '../support/users.js';
+import {
+  type Divergence,
+  DIVERGENCES,
+  PASSWORD_CASES,
+  PASSWORD_DIVERGENCES,
+  PATHS,
+  type SharedCase,
+  SHARED_CASES,
+  SLIDING_CASES,
+  SLIDING_DIVERGENCES,
+} from './simplejwt-cases.js';
 import {
   DjangoServer,
   findDjangoPython,
@@ -18,7 +30,7 @@ import {
   type SharedUser,
   type SimpleJwtSettings,
 } from './django-simplejwt.js';
-import { obtainPair, send, type Side } from './simplejwt-exchanges.js';
+import { obtainPair, obtainSliding, send, type Side } from './simplejwt-exchanges.js';
 import { claimsIn, claimsOf, jti, mint, nowSeconds, type SharedKey } from './simplejwt-tokens.js';
 
 const { python: PYTHON, versions: VERSIONS } = findDjangoPython();
@@ -36,16 +48,20 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 interface KeyVariant {
   label: string;
   key: SharedKey;
+  /** Django's SIMPLE_JWT for this key. */
   simpleJwt: SimpleJwtSettings;
+  /** nest-rest-jwt's options for the same key. */
+  nest: JwtAuthModuleOptions;
 }
 
 /** The keys both apps share: Django's SECRET_KEY as the HS256 secret, or an RS256 key pair. */
 const KEYS: KeyVariant[] = [
-  { label: 'HS256, shared secret', key: { alg: 'HS256', secret: SECRET }, simpleJwt: {} },
+  { label: 'HS256, shared secret', key: { alg: 'HS256', secret: SECRET }, simpleJwt: {}, nest: { secretKey: SECRET } },
   {
     label: 'RS256, shared key pair',
     key: { alg: 'RS256', privateKey: rsa.privateKey },
     simpleJwt: { ALGORITHM: 'RS256', SIGNING_KEY: pem(rsa.privateKey), VERIFYING_KEY: pem(rsa.publicKey) },
+    nest: { algorithm: 'RS256', privateKey: pem(rsa.privateKey) },
   },
 ];
 
@@ -168,6 +184,146 @@ describe.each(KEYS.slice(0, 1))(
 
     it.each(SLIDING_DIVERGENCES)("$name: 5.2's own answer ($why)", async ({ request: build, django }) => {
       expect(await send(side, await build(side))).toEqual(django);
+    });
+  },
+);
+
+type ForRootOptions = Parameters<typeof JwtAuthModule.forRoot>[0];
+
+/** The test app's users, found by id too, as simplejwt finds them. */
+@Injectable()
+class UsersById extends InMemoryUsers {
+  override async findById(id: string): Promise<TestUser | undefined> {
+    return [...this.users.values()].find((user) => String(user.id) === id);
+  }
+}
+
+@Module({
+  providers: [UsersById, { provide: UserLookupService, useExisting: UsersById }],
+  exports: [UserLookupService],
+})
+class UsersByIdModule {}
+
+/** A Nest app speaking simplejwt with the variant's key, for the enclosing describe block. */
+function useNest(adapter: (typeof ADAPTERS)[number], variant: KeyVariant, options: ForRootOptions = {}): Side {
+  const t = useApp(adapter, () =>
+    JwtAuthModule.forRoot({
+      ...variant.nest,
+      loginThrottle: false,
+      ...options,
+      tokenProtocol: 'simplejwt',
+      imports: [UsersByIdModule],
+    }),
+  );
+  return {
+    label: `nest-rest-jwt (${adapter}, ${variant.label})`,
+    get target() {
+      return t.server;
+    },
+    key: variant.key,
+  };
+}
+
+/** Each shared case gets simplejwt's answer from both; each divergence its own answer from each. */
+function compareAnswers(django: Side, nest: Side, cases: SharedCase[], divergences: Divergence[]): void {
+  it.each(cases)('$name: the same answer from both', async ({ request: build, answer }) => {
+    const answers = { django: await send(django, await build(django)), nest: await send(nest, await build(nest)) };
+    expect(answers).toEqual({ django: answer, nest: answer });
+  });
+
+  it.each(divergences)('$name: each its own answer ($why)', async ({ request: build, django: theirs, nest: ours }) => {
+    const answers = { django: await send(django, await build(django)), nest: await send(nest, await build(nest)) };
+    expect(answers).toEqual({ django: theirs, nest: ours });
+  });
+}
+
+/** A token `from` issued is accepted by `to`'s protected view, and refreshed by `to`'s refresh view. */
+async function expectAcceptedAcross(from: Side, to: Side): Promise<void> {
+  const { access, refresh } = await obtainPair(from);
+  const guarded = await send(to, { method: 'GET', path: PATHS.protected, authorization: `Bearer ${access}` });
+  expect(guarded).toEqual({ status: 200, body: { username: 'admin' } });
+  const refreshed = await request(to.target).post(PATHS.refresh).send({ refresh });
+  expect(refreshed.status).toBe(200);
+  const renewed = (refreshed.body as { access: string }).access;
+  // The access token `to` made from `from`'s refresh token works on both sides.
+  for (const side of [to, from]) {
+    const answer = await send(side, { method: 'GET', path: PATHS.protected, authorization: `Bearer ${renewed}` });
+    expect({ side: side.label, answer }).toEqual({
+      side: side.label,
+      answer: { status: 200, body: { username: 'admin' } },
+    });
+  }
+}
+
+describe.each(KEYS)('simplejwt on Django and nest-rest-jwt side by side ($label)', (variant) => {
+  const { side: django } = useDjango(variant);
+
+  describe.each(ADAPTERS)('%s', (adapter) => {
+    const nest = useNest(adapter, variant);
+
+    it("Django's tokens are accepted and refreshed here", () => expectAcceptedAcross(django, nest));
+
+    it('ours are accepted and refreshed by Django', () => expectAcceptedAcross(nest, django));
+
+    it('both issue the same claims; user_id is a number in 5.2 and a string in 5.5 (a named difference)', async () => {
+      const theirs = await obtainPair(django);
+      const ours = await obtainPair(nest);
+      for (const kind of ['refresh', 'access'] as const) {
+        const [d, n] = [claimsIn(theirs[kind]), claimsIn(ours[kind])];
+        expect(Object.keys(n).sort()).toEqual(Object.keys(d).sort());
+        expect({ type: n.token_type, lifetime: (n.exp as number) - (n.iat as number) }).toEqual({
+          type: d.token_type,
+          lifetime: (d.exp as number) - (d.iat as number),
+        });
+        expect({ django: d.user_id, nest: n.user_id }).toEqual({ django: 1, nest: '1' });
+      }
+    });
+
+    compareAnswers(django, nest, SHARED_CASES, DIVERGENCES);
+  });
+
+  if (variant.key.alg === 'HS256') {
+    describe.each(ADAPTERS)('%s, with checkRevokeToken (which 5.2 does not have)', (adapter) => {
+      const nest = useNest(adapter, variant, { simpleJwt: { checkRevokeToken: true } });
+      compareAnswers(django, nest, PASSWORD_CASES, PASSWORD_DIVERGENCES);
+    });
+  }
+});
+
+describe.each(KEYS.slice(0, 1))(
+  'simplejwt sliding tokens on Django and nest-rest-jwt side by side ($label)',
+  (variant) => {
+    const { side: django } = useDjango(variant, {
+      AUTH_TOKEN_CLASSES: ['rest_framework_simplejwt.tokens.SlidingToken'],
+    });
+
+    describe.each(ADAPTERS)('%s', (adapter) => {
+      // Django serves the sliding views beside the pair views; here they take their paths.
+      const nest = useNest(adapter, variant, {
+        simpleJwt: { slidingTokens: true },
+        simpleJwtPaths: { obtain: 'api/token/sliding', refresh: 'api/token/sliding/refresh' },
+      });
+
+      it("each side's sliding token is accepted and refreshed by the other", async () => {
+        for (const [from, to] of [
+          [django, nest],
+          [nest, django],
+        ] as const) {
+          const token = await obtainSliding(from, PATHS.obtainSliding);
+          const guarded = await send(to, { method: 'GET', path: PATHS.protected, authorization: `Bearer ${token}` });
+          expect({ from: from.label, guarded }).toEqual({
+            from: from.label,
+            guarded: { status: 200, body: { username: 'admin' } },
+          });
+          const refreshed = await send(to, { method: 'POST', path: PATHS.refreshSliding, body: { token } });
+          expect({ from: from.label, refreshed }).toEqual({
+            from: from.label,
+            refreshed: { status: 200, body: { token: '<jwt>' } },
+          });
+        }
+      });
+
+      compareAnswers(django, nest, SLIDING_CASES, SLIDING_DIVERGENCES);
     });
   },
 );
