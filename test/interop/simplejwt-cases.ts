@@ -1,92 +1,36 @@
 /**
  * The requests sent to both Django (simplejwt 5.2.2, Debian's) and nest-rest-jwt (which follows
- * simplejwt 5.5.1), with the answer each must give. A case either has one answer for both, or
- * is a named divergence: each side's own answer and why they differ (README, "Running beside a
- * Django app on simplejwt", lists the same differences).
+ * simplejwt 5.5.1) that must get the same answer from both: what both simplejwt versions answer.
+ * The differences are in simplejwt-divergences.ts.
  */
 import {
-  type Answer,
   badRequest,
   notValidForAnyType,
   obtainPair,
   obtainSliding,
   ok,
-  type RequestSpec,
+  rotate,
   send,
-  type Side,
   tokenNotValid,
   unauthorized,
 } from './simplejwt-exchanges.js';
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { claimsOf, mint, nowSeconds, type SharedKey } from './simplejwt-tokens.js';
-
-export const PATHS = {
-  obtain: '/api/token/',
-  refresh: '/api/token/refresh/',
-  verify: '/api/token/verify/',
-  blacklist: '/api/token/blacklist/',
-  obtainSliding: '/api/token/sliding/',
-  refreshSliding: '/api/token/sliding/refresh/',
-  protected: '/protected-url',
-} as const;
-
-/** The shared users (test/support/users.ts): admin (id 1) and inactive (id 2); no user has id 999. */
-const ADMIN = 1;
-const INACTIVE = 2;
-const NOBODY = 999;
-
-const NO_ACCOUNT = { detail: 'No active account found with the given credentials' };
-const REQUIRED = ['This field is required.'];
-const BLANK = ['This field may not be blank.'];
-const PAIR = { refresh: '<jwt>', access: '<jwt>' };
-
-type Build = (side: Side) => RequestSpec | Promise<RequestSpec>;
-
-export interface SharedCase {
-  name: string;
-  request: Build;
-  /** The answer of simplejwt 5.2.2 and 5.5.1 alike, so of both sides. */
-  answer: Answer;
-}
-
-export interface Divergence {
-  name: string;
-  request: Build;
-  /** What Django with simplejwt 5.2.2 answers. */
-  django: Answer;
-  /** What nest-rest-jwt answers (simplejwt 5.5.1's answer, unless `why` says otherwise). */
-  nest: Answer;
-  why: string;
-}
-
-const login =
-  (body: Record<string, string>, encoding: RequestSpec['encoding'] = 'json'): Build =>
-  () => ({ method: 'POST', path: PATHS.obtain, body, encoding });
-
-const post = (path: string, body: Record<string, string>, encoding: RequestSpec['encoding'] = 'json'): RequestSpec => ({
-  method: 'POST',
-  path,
-  body,
-  encoding,
-});
-
-const bearer = (token: string, path: string = PATHS.protected): RequestSpec => ({
-  method: 'GET',
-  path,
-  authorization: `Bearer ${token}`,
-});
-
-const minted = (side: Side, ...args: Parameters<typeof claimsOf>): string => mint(claimsOf(...args), side.key);
-
-/** A key of the side's algorithm that neither side knows. */
-const OTHER_RSA = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-const otherKey = (side: Side): SharedKey =>
-  side.key.alg === 'HS256'
-    ? { alg: 'HS256', secret: 'a-secret-neither-app-knows-0123456789' }
-    : { alg: 'RS256', privateKey: OTHER_RSA };
-
-/** A day and a bit: past every default lifetime (access 5 min, refresh and refresh_exp 1 day). */
-const LONG_AGO = 90_000;
+import {
+  ADMIN,
+  BLANK,
+  bearer,
+  INACTIVE,
+  login,
+  minted,
+  NO_ACCOUNT,
+  NOBODY,
+  PAIR,
+  passwordDigest,
+  PATHS,
+  post,
+  REQUIRED,
+  type SharedCase,
+} from './simplejwt-requests.js';
+import { nowSeconds } from './simplejwt-tokens.js';
 
 export const SHARED_CASES: SharedCase[] = [
   // Logins
@@ -316,81 +260,6 @@ export const SLIDING_CASES: SharedCase[] = [
   },
 ];
 
-/** Every difference between Django (5.2.2) and nest-rest-jwt (5.5.1 and beyond), named. */
-export const DIVERGENCES: Divergence[] = [
-  {
-    name: 'protected, an expired access token',
-    request: (side) => bearer(minted(side, 'access', ADMIN, LONG_AGO)),
-    django: notValidForAnyType('Token is invalid or expired'),
-    nest: notValidForAnyType('Token is expired'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 tells an expired token from an invalid one',
-  },
-  {
-    name: 'protected, a token that is not a JWT',
-    request: () => bearer('not-a-token'),
-    django: notValidForAnyType('Token is invalid or expired'),
-    nest: notValidForAnyType('Token is invalid'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is invalid"',
-  },
-  {
-    name: 'protected, an access token signed with another key',
-    request: (side) => bearer(mint(claimsOf('access', ADMIN), otherKey(side))),
-    django: notValidForAnyType('Token is invalid or expired'),
-    nest: notValidForAnyType('Token is invalid'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is invalid"',
-  },
-  {
-    name: 'refresh, an expired refresh token',
-    request: (side) => post(PATHS.refresh, { refresh: minted(side, 'refresh', ADMIN, LONG_AGO) }),
-    django: tokenNotValid('Token is invalid or expired'),
-    nest: tokenNotValid('Token is expired'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
-  },
-  {
-    name: 'verify, a garbled token',
-    request: () => post(PATHS.verify, { token: 'a.b.c' }),
-    django: tokenNotValid('Token is invalid or expired'),
-    nest: tokenNotValid('Token is invalid'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is invalid"',
-  },
-  {
-    name: 'refresh, a refresh token without jti',
-    request: (side) => post(PATHS.refresh, { refresh: minted(side, 'refresh', ADMIN, 0, { jti: undefined }) }),
-    django: { status: 500, body: {} },
-    nest: tokenNotValid('Token has no id'),
-    why: 'simplejwt (5.2 and 5.5) reads the jti for its blacklist check before checking that there is one: a 500',
-  },
-  {
-    name: 'refresh, the refresh token of an inactive user',
-    request: (side) => post(PATHS.refresh, { refresh: minted(side, 'refresh', INACTIVE) }),
-    django: ok({ access: '<jwt>' }),
-    nest: unauthorized({ detail: 'No active account found for the given token.' }),
-    why: '5.2 refreshes any valid refresh token; 5.5 refuses an inactive user (DRF\'s AuthenticationFailed, no "code")',
-  },
-];
-
-/** The differences seen on the sliding views' servers. */
-export const SLIDING_DIVERGENCES: Divergence[] = [
-  {
-    name: 'protected, an expired sliding token',
-    request: (side) => bearer(minted(side, 'sliding', ADMIN, LONG_AGO)),
-    django: notValidForAnyType('Token is invalid or expired', 'sliding'),
-    nest: notValidForAnyType('Token is expired', 'sliding'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
-  },
-  {
-    name: "sliding refresh, 'refresh_exp' passed and the token expired",
-    request: (side) => post(PATHS.refreshSliding, { token: minted(side, 'sliding', ADMIN, LONG_AGO) }),
-    django: tokenNotValid('Token is invalid or expired'),
-    nest: tokenNotValid('Token is expired'),
-    why: '5.2 says "Token is invalid or expired" where 5.5 says "Token is expired"',
-  },
-];
-
-/** simplejwt 5.5's REVOKE_TOKEN_CLAIM value: get_md5_hash_password(user.password), upper-case hex. */
-const passwordDigest = (storedPassword: string): string =>
-  createHash('md5').update(storedPassword).digest('hex').toUpperCase();
-
 /**
  * With `checkRevokeToken` (5.5's CHECK_REVOKE_TOKEN) on the Nest side: 5.2 has no such setting.
  * The Nest test app stores `admin`'s password as "abc123" (what its getPasswordHash gives).
@@ -403,19 +272,26 @@ export const PASSWORD_CASES: SharedCase[] = [
   },
 ];
 
-export const PASSWORD_DIVERGENCES: Divergence[] = [
+/** With ROTATE_REFRESH_TOKENS and BLACKLIST_AFTER_ROTATION (rotateRefreshTokens, blacklistAfterRotation). */
+export const ROTATION_CASES: SharedCase[] = [
   {
-    name: 'protected, a token issued before a password change',
-    request: (side) => bearer(minted(side, 'access', ADMIN, 0, { hash_password: passwordDigest('the old one') })),
-    django: ok({ username: 'admin' }),
-    nest: unauthorized({ detail: "The user's password has been changed.", code: 'password_changed' }),
-    why: '5.2 has no CHECK_REVOKE_TOKEN: a password change leaves older tokens valid',
+    name: 'rotation, a refresh answers a new refresh token too',
+    request: async (side) => post(PATHS.refresh, { refresh: (await obtainPair(side)).refresh }),
+    answer: ok({ access: '<jwt>', refresh: '<jwt>' }),
   },
   {
-    name: 'protected, a token without the password digest',
-    request: (side) => bearer(minted(side, 'access', ADMIN)),
-    django: ok({ username: 'admin' }),
-    nest: unauthorized({ detail: "The user's password has been changed.", code: 'password_changed' }),
-    why: '5.2 has no CHECK_REVOKE_TOKEN; 5.5 refuses a token without the claim as it refuses a stale one',
+    name: 'rotation, the refresh token given is blacklisted',
+    request: async (side) => post(PATHS.refresh, { refresh: (await rotate(side)).given }),
+    answer: tokenNotValid('Token is blacklisted'),
+  },
+  {
+    name: 'rotation, verify of the rotated refresh token',
+    request: async (side) => post(PATHS.verify, { token: (await rotate(side)).given }),
+    answer: badRequest({ non_field_errors: ['Token is blacklisted'] }),
+  },
+  {
+    name: 'rotation, the new refresh token refreshes',
+    request: async (side) => post(PATHS.refresh, { refresh: (await rotate(side)).next }),
+    answer: ok({ access: '<jwt>', refresh: '<jwt>' }),
   },
 ];

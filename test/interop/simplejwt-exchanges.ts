@@ -75,6 +75,20 @@ export async function obtainPair(
   return response.body as { refresh: string; access: string };
 }
 
+/**
+ * With rotation: refreshes a fresh login's refresh token; `given` is the token refreshed (then
+ * blacklisted), `next` the new refresh token answered.
+ */
+export async function rotate(side: Side): Promise<{ given: string; next: string }> {
+  const { refresh: given } = await obtainPair(side);
+  const response = await request(side.target).post('/api/token/refresh/').send({ refresh: given });
+  const next = (response.body as { refresh?: unknown }).refresh;
+  if (response.status !== 200 || typeof next !== 'string') {
+    throw new Error(`${side.label}: rotation answered ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return { given, next };
+}
+
 /** A sliding token from this side's sliding login view. */
 export async function obtainSliding(side: Side, path: string): Promise<string> {
   const response = await request(side.target).post(path).send({ username: 'admin', password: 'abc123' });
