@@ -178,13 +178,14 @@ function simpleJwt(
   }
   const settings = resolveSimpleJwtSettings(options.simpleJwt);
   if (settings.refreshCookie === undefined) return settings;
+  const csrfCookie = (typeof options.csrf === 'object' ? options.csrf.cookieName : undefined) ?? 'csrftoken';
+  if (options.csrf !== false && csrfCookie === settings.refreshCookie) {
+    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the CSRF cookie name');
+  }
   // The refresh cookie takes the token cookie's attributes and CSRF defence (on unless csrf: false).
   const { authCookie, csrf } = resolveCookieSettings(options.authCookie ?? settings.refreshCookie, options.csrf);
   if (authCookie === undefined) return settings;
   const cookie = { ...authCookie, name: settings.refreshCookie, maxAge: undefined };
-  if (csrf !== undefined && csrf.cookieName === cookie.name) {
-    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the CSRF cookie name');
-  }
   if (options.authCookie !== undefined && authCookie.name === cookie.name) {
     throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the token cookie name (authCookie)');
   }

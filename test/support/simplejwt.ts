@@ -28,11 +28,11 @@ export const CHALLENGE = 'Bearer realm="api"';
 export class SimpleJwtUsers extends InMemoryUsers {
   readonly lastLogins: string[] = [];
 
-  async findById(id: string): Promise<TestUser | undefined> {
+  override async findById(id: string): Promise<TestUser | undefined> {
     return [...this.users.values()].find((user) => String(user.id) === id);
   }
 
-  async updateLastLogin(user: TestUser): Promise<void> {
+  override async updateLastLogin(user: TestUser): Promise<void> {
     this.lastLogins.push(user.username);
   }
 
