@@ -193,7 +193,10 @@ describe.each(ADAPTERS)('simplejwt endpoints on %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('simplejwt rotation on %s', (adapter) => {
-  const app = useSimpleJwtApp(adapter, { simpleJwt: { rotateRefreshTokens: true, blacklistAfterRotation: true } });
+  const app = useSimpleJwtApp(adapter, {
+    rotationGracePeriod: 0,
+    simpleJwt: { rotateRefreshTokens: true, blacklistAfterRotation: true },
+  });
   const post = (path: string, body: object) => request(app.server).post(path).send(body);
 
   it('answers a new refresh token (new jti, same claims) and blacklists the old one', async () => {
@@ -251,5 +254,23 @@ describe.each(ADAPTERS)('simplejwt sliding tokens on %s', (adapter) => {
   it('refuses a refresh token at the sliding refresh: Token has wrong type', async () => {
     const response = await post(REFRESH, { token: simpleToken('refresh') });
     expect(response.body).toEqual(tokenNotValid('Token has wrong type'));
+  });
+});
+
+describe.each(ADAPTERS)('simplejwt rotation within the grace period on %s', (adapter) => {
+  const app = useSimpleJwtApp(adapter, { simpleJwt: { rotateRefreshTokens: true, blacklistAfterRotation: true } });
+
+  it('two concurrent refreshes of one token both succeed, with the same successor', async () => {
+    const { refresh } = await obtainPair(app.server);
+    const [one, two] = await Promise.all([
+      request(app.server).post(REFRESH).send({ refresh }),
+      request(app.server).post(REFRESH).send({ refresh }),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect(one.body.refresh).toBe(two.body.refresh);
+    expect(payloadOf(one.body.refresh).jti).not.toBe(payloadOf(refresh).jti);
+    // The old token is still blacklisted for verify and for the blacklist view.
+    const verified = await request(app.server).post(VERIFY).send({ token: refresh });
+    expect(verified.body).toEqual({ non_field_errors: ['Token is blacklisted'] });
   });
 });

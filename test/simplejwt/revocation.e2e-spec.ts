@@ -56,6 +56,7 @@ describe('simplejwt blacklist across two instances sharing one Redis (Express an
       const store = new RedisRevocationStore({ url: redis.url });
       const module = simpleJwtModule({
         revocationStore: store,
+        rotationGracePeriod: 0,
         simpleJwt: { rotateRefreshTokens: true, blacklistAfterRotation: true },
       });
       apps.push(await startApp(adapter, module, [ProtectedController]));
