@@ -5,6 +5,7 @@ import { JwtAuthEventDispatcher } from './events/jwt-auth-event-dispatcher.js';
 import { JwtAuthService } from './flows/jwt-auth.service.js';
 import { LoginFlow } from './flows/login.flow.js';
 import { LogoutFlow } from './flows/logout.flow.js';
+import { RefreshRotation } from './flows/refresh-rotation.js';
 import { RefreshFlow } from './flows/refresh.flow.js';
 import { TokenAuthentication } from './flows/token-authentication.js';
 import { TokenRevocation } from './flows/token-revocation.js';
@@ -99,6 +100,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
     TokenRevocation,
     TokenAuthentication,
     LoginFlow,
+    RefreshRotation,
     RefreshFlow,
     LogoutFlow,
     JwtAuthService,

@@ -35,3 +35,14 @@ export function usernameFromClaim(value: unknown): { username: string } | 'none'
   if (Number.isSafeInteger(value)) return { username: String(value) };
   return 'no-such-user';
 }
+
+/**
+ * Whether a token's `user_id` claim names the user with this id: the same string, or the same
+ * integer (Django writes its primary key as a number, simplejwt 5.5 as a string: `1` and `"1"`
+ * are one user). A token without `user_id`, or with any other value, names nobody.
+ */
+export function userIdMatches(claim: unknown, id: string | number): boolean {
+  if (typeof claim === 'string') return claim !== '' && claim === String(id);
+  if (Number.isSafeInteger(claim)) return String(claim) === String(id);
+  return false;
+}

@@ -3,7 +3,7 @@ import { TokenRejectedError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
 import { simpleJwtSubject } from './simplejwt-authentication.js';
-import { TokenAuthentication } from './token-authentication.js';
+import { TokenAuthentication, type VerifiedToken } from './token-authentication.js';
 import { TokenRevocation } from './token-revocation.js';
 
 /** Logout (`/api-token-revoke/`) and log out everywhere (`/api-token-revoke-all/`). */
@@ -21,14 +21,16 @@ export class LogoutFlow<TUser extends object = object> {
    * already revoked). A token that is not valid (bad signature...) is refused with its reason.
    */
   async revokeToken(token: string): Promise<Readonly<JwtPayload> | undefined> {
-    let payload: Readonly<JwtPayload>;
+    let verified: VerifiedToken<TUser>;
     try {
-      ({ payload } = await this.authentication.verify(token));
+      verified = await this.authentication.verify(token);
     } catch (error) {
       if (error instanceof TokenRejectedError && error.reason === 'expired') return undefined;
       throw error;
     }
+    const { payload } = verified;
     this.authentication.usernameIn(payload);
+    await this.authentication.refuseIfReassigned(verified);
     return (await this.revocation.revoke(payload)) ? payload : undefined;
   }
 

@@ -2,18 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isFalsyInPython, isFiniteNumber, refreshExpired } from '../common/claims.js';
 import { nowSeconds } from '../common/clock.js';
 import { TokenRejectedError } from '../common/errors.js';
-import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
+import { RefreshRotation } from './refresh-rotation.js';
 import { TokenAuthentication } from './token-authentication.js';
 import { TokenRevocation } from './token-revocation.js';
 
 /**
  * Upstream's RefreshJSONWebTokenSerializer, and rotation: verify (so an expired token cannot be
  * refreshed), check `orig_iat` against the refresh window (inclusive), then a new token that
- * keeps `orig_iat`. Under `rotateOnRefresh` the old token is replaced, and a replaced token
- * presented again revokes its whole chain (RFC 9700, section 4.14.2).
+ * keeps `orig_iat`. Under `rotateOnRefresh` the old token is replaced (RefreshRotation: reuse
+ * detection, and the grace period).
  */
 @Injectable()
 export class RefreshFlow<TUser extends object = object> {
@@ -22,6 +22,7 @@ export class RefreshFlow<TUser extends object = object> {
     private readonly authentication: TokenAuthentication<TUser>,
     private readonly issuer: TokenIssuer<TUser>,
     private readonly revocation: TokenRevocation,
+    private readonly rotation: RefreshRotation,
   ) {}
 
   async refresh(token: string): Promise<{ token: string; user: TUser }> {
@@ -29,8 +30,8 @@ export class RefreshFlow<TUser extends object = object> {
     const { payload } = verified;
     const state = await this.revocation.lookup(payload, this.authentication.usernameIn(payload));
     const rotate = this.settings.rotateOnRefresh;
-    if (state.token === 'replaced' && rotate) await this.reuseDetected(payload);
-    if (state.token !== undefined || this.revocation.isRevoked(payload, state)) {
+    if (rotate) await this.rotation.refuseReplaced(payload, state);
+    if (this.revocation.isRevoked(payload, state) || (state.token === 'replaced' && !rotate)) {
       throw new TokenRejectedError('revoked');
     }
     const user = await this.authentication.userOf(verified);
@@ -40,17 +41,10 @@ export class RefreshFlow<TUser extends object = object> {
     if (refreshExpired(origIat, this.settings.refreshExpirationDelta, nowSeconds())) {
       throw new TokenRejectedError('refresh_expired');
     }
-    // Of two concurrent refreshes of one token, one wins; the other is a reuse.
-    if (rotate && !(await this.revocation.replace(payload))) await this.reuseDetected(payload);
     const next = this.issuer.createPayload(user);
     next.orig_iat = origIat;
-    if (rotate) next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
-    return { token: this.issuer.sign(next, user), user };
-  }
-
-  /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */
-  private async reuseDetected(payload: Readonly<JwtPayload>): Promise<never> {
-    await this.revocation.revokeChain(payload);
-    throw new TokenRejectedError('revoked');
+    if (!rotate) return { token: this.issuer.sign(next, user), user };
+    next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
+    return { token: this.issuer.sign(await this.rotation.replace(payload, next), user), user };
   }
 }

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { SimpleJwtAuthenticationFailed, SimpleJwtTokenError, type TokenClassMessage } from '../common/errors.js';
+import {
+  SimpleJwtAuthenticationFailed,
+  SimpleJwtTokenError,
+  type TokenClassMessage,
+  TokenRejectedError,
+} from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { SIMPLE_JWT_MESSAGES as M } from '../common/messages.js';
 import { SIMPLE_TOKEN_CLASSES, SimpleJwtTokens, type SimpleTokenType } from '../tokens/simplejwt-tokens.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { RefreshRotation } from './refresh-rotation.js';
 import { TokenRevocation } from './token-revocation.js';
 
 /**
@@ -25,27 +31,48 @@ export class SimpleJwtAuthentication<TUser extends object = object> {
     readonly tokens: SimpleJwtTokens<TUser>,
     private readonly users: UserLookupService<TUser>,
     private readonly revocation: TokenRevocation,
+    private readonly rotation: RefreshRotation,
   ) {}
 
   /**
    * A token of one type, as simplejwt's Token(raw) reads it: decoded, refused when blacklisted
    * (or its user logged out everywhere), then `exp`, id and type. `undefined`: any type.
    */
-  async validated(raw: string, type: SimpleTokenType | undefined): Promise<Readonly<JwtPayload>> {
+  async validated(
+    raw: string,
+    type: SimpleTokenType | undefined,
+    { inGrace = false }: { inGrace?: boolean } = {},
+  ): Promise<Readonly<JwtPayload>> {
     const payload = this.tokens.decode(raw);
     // simplejwt reads the id first (and answers 500 without one): "Token has no id" here.
     this.tokens.idOf(payload);
-    await this.refuseBlacklisted(payload);
+    await this.refuseBlacklisted(payload, inGrace);
     this.tokens.verifyClaims(payload, type);
     return payload;
   }
 
   /** Whether the store refuses the token: blacklisted (or rotated away), or its user logged out everywhere. */
-  async refuseBlacklisted(payload: Readonly<JwtPayload>): Promise<void> {
+  async refuseBlacklisted(payload: Readonly<JwtPayload>, rotatedInGrace = false): Promise<void> {
     const view = this.revocationView(payload);
     const state = await this.revocation.lookup(view, this.subjectOf(payload));
-    if (state.token !== undefined || this.revocation.isRevoked(view, state))
+    // A token rotated away may still be within the grace period: `rotate` decides, atomically.
+    const replaced = state.token === 'replaced' && !rotatedInGrace;
+    if (replaced || state.token === 'revoked' || this.revocation.isRevoked(view, state)) {
       throw new SimpleJwtTokenError(M.blacklisted);
+    }
+  }
+
+  /**
+   * BLACKLIST_AFTER_ROTATION, with the module's rotation grace period (RefreshRotation): the
+   * token is replaced by `successor`; refreshed again within `rotationGracePeriod`, it gets the
+   * same successor (two tabs refreshing at once log nobody out); after it, "Token is blacklisted".
+   */
+  async rotate(payload: Readonly<JwtPayload>, successor: JwtPayload): Promise<JwtPayload> {
+    try {
+      return await this.rotation.replace(this.revocationView(payload), successor);
+    } catch (error) {
+      throw error instanceof TokenRejectedError ? new SimpleJwtTokenError(M.blacklisted) : error;
+    }
   }
 
   /** TokenBlacklistSerializer and BLACKLIST_AFTER_ROTATION: the token is refused from now on. */

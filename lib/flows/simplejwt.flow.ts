@@ -58,7 +58,9 @@ export class SimpleJwtFlow<TUser extends object = object> {
    * A deleted user's token is refused as an inactive one's (simplejwt answers 500).
    */
   async refresh(raw: string): Promise<SimpleJwtIssued<TUser, { access: string; refresh?: string }>> {
-    const payload = await this.authentication.validated(raw, 'refresh');
+    const { rotateRefreshTokens, blacklistAfterRotation } = this.tokens.settings;
+    const inGrace = rotateRefreshTokens && blacklistAfterRotation;
+    const payload = await this.authentication.validated(raw, 'refresh', { inGrace });
     let user: TUser | undefined;
     // As simplejwt: `if user_id and ...`: a token without one is refreshed as it is.
     if (!isFalsyInPython(payload[this.tokens.settings.userIdClaim])) {
@@ -67,11 +69,12 @@ export class SimpleJwtFlow<TUser extends object = object> {
       const allowed = user !== undefined && (!this.tokens.settings.checkUserIsActive || this.users.isActive(user));
       if (!allowed) throw new SimpleJwtAuthenticationFailed(M.noActiveAccountForToken);
     }
-    const { rotateRefreshTokens, blacklistAfterRotation } = this.tokens.settings;
     const access = this.tokens.sign(this.tokens.accessFrom(payload));
     if (!rotateRefreshTokens) return { body: { access }, user };
-    if (blacklistAfterRotation) await this.authentication.blacklist(payload);
-    return { body: { access, refresh: this.tokens.sign(this.tokens.renewed(payload, 'refresh')) }, user };
+    const renewed = this.tokens.renewed(payload, 'refresh');
+    // Blacklisted as replaced, so that the grace period can give a second refresh the same successor.
+    const successor = blacklistAfterRotation ? await this.authentication.rotate(payload, renewed) : renewed;
+    return { body: { access, refresh: this.tokens.sign(successor) }, user };
   }
 
   /** TokenRefreshSlidingSerializer: a sliding token whose `refresh_exp` has not passed, with new `exp` and `iat`. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenRejectedError } from '../common/errors.js';
-import { usernameFromClaim } from '../common/claims.js';
+import { userIdMatches, usernameFromClaim } from '../common/claims.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
@@ -71,10 +71,12 @@ export class TokenAuthentication<TUser extends object = object> {
     // Never skipped, not even for a token the verifier had cached or a stateless user.
     const revocation = this.revocation.check(payload, username);
     if (revocation !== undefined) await revocation;
-    if (keyOwner !== undefined) return this.activeUser(keyOwner);
+    if (keyOwner !== undefined) return this.activeUser(this.boundTo(payload, keyOwner));
+    // Stateless: no user to compare with; the TokenUser carries the token's own user_id.
     if (this.settings.stateless) return new TokenUser(username, payload);
     const cached = this.userCache?.get(username);
-    if (cached !== undefined) return cached;
+    // A cached user of another id may be stale (the account was replaced): asked again below.
+    if (cached !== undefined && this.isBoundTo(payload, cached)) return cached;
     const user = await this.userOf({ payload });
     this.userCache?.set(username, user);
     return user;
@@ -89,10 +91,35 @@ export class TokenAuthentication<TUser extends object = object> {
 
   /** The active user a verified token names (upstream's `_check_user`). */
   async userOf({ payload, keyOwner }: VerifiedToken<TUser>): Promise<TUser> {
-    if (keyOwner !== undefined) return this.activeUser(keyOwner);
+    if (keyOwner !== undefined) return this.activeUser(this.boundTo(payload, keyOwner));
     const user = await this.users.findByUsername(this.usernameIn(payload));
     if (!user) throw new TokenRejectedError('user_not_found');
-    return this.activeUser(user);
+    return this.activeUser(this.boundTo(payload, user));
+  }
+
+  /**
+   * Logout's check: a token whose username now belongs to another account (another `user_id`)
+   * is refused as its user unknown. A user who no longer exists at all is no one's: the token
+   * may still be revoked. Stateless apps have no users to compare with.
+   */
+  async refuseIfReassigned({ payload, keyOwner }: VerifiedToken<TUser>): Promise<void> {
+    if (this.settings.stateless) return;
+    const user = keyOwner ?? (await this.users.findByUsername(this.usernameIn(payload)));
+    if (user) this.boundTo(payload, user);
+  }
+
+  /**
+   * A token is bound to the account it was issued to, not only to its username: a user deleted
+   * and a new one registered under the same name (or a rename) must not inherit the old tokens.
+   * Refused as upstream refuses an unknown user; a token without `user_id` names no account.
+   */
+  private boundTo(payload: Readonly<JwtPayload>, user: TUser): TUser {
+    if (!this.isBoundTo(payload, user)) throw new TokenRejectedError('user_not_found');
+    return user;
+  }
+
+  private isBoundTo(payload: Readonly<JwtPayload>, user: TUser): boolean {
+    return userIdMatches(payload.user_id, this.users.getUserId(user));
   }
 
   /**

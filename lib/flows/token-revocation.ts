@@ -5,7 +5,12 @@ import { RevocationUnavailableError, TokenRejectedError } from '../common/errors
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import { MemoryRevocationStore } from '../revocation/memory-revocation-store.js';
-import type { RevocationQuery, RevocationState, RevocationStore } from '../revocation/revocation-store.js';
+import type {
+  RevocationQuery,
+  RevocationState,
+  RevocationStore,
+  TokenReplacement,
+} from '../revocation/revocation-store.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 
 /**
@@ -80,6 +85,24 @@ export class TokenRevocation implements OnApplicationShutdown {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) return Promise.resolve(true);
     return this.ask(() => this.store.markToken(jti, 'replaced', this.tokenTtl(payload)));
+  }
+
+  /**
+   * Rotation with a grace period: marks the refreshed token as replaced and keeps its successor
+   * (`store.replaceToken`). A token without `jti` cannot be marked: it always is the first.
+   */
+  async replaceWithGrace(
+    payload: Readonly<JwtPayload>,
+    successor: string,
+    graceSeconds: number,
+  ): Promise<TokenReplacement> {
+    const jti = stringClaim(payload.jti);
+    if (jti === undefined) return { first: true };
+    const ttl = this.tokenTtl(payload);
+    const replaceToken = this.store.replaceToken?.bind(this.store);
+    // A store without it (refused at start-up under rotateOnRefresh) gives no grace.
+    if (replaceToken === undefined) return { first: await this.replace(payload) };
+    return this.ask(() => replaceToken(jti, successor, ttl, graceSeconds));
   }
 
   /** Reuse detected: every token descending from the same login is refused. */

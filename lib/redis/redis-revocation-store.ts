@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 // Types only: ioredis is an optional peer, loaded (dynamically) only when a store is made from a URL.
 import type { Redis, RedisOptions } from 'ioredis';
-import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
+import type {
+  RevocationQuery,
+  RevocationState,
+  RevocationStore,
+  TokenMark,
+  TokenReplacement,
+} from '../revocation/revocation-store.js';
 
 /**
  * The one method the store needs of a client: send a command, resolve with its reply. An ioredis
@@ -72,6 +78,26 @@ return 1
 `;
 const KEEP_LATER_SHA = createHash('sha1').update(KEEP_LATER_SCRIPT).digest('hex');
 
+/**
+ * Rotation with a grace period: marks KEYS[1] (the token) 'replaced' for ARGV[2] ms unless it is
+ * marked, and then keeps ARGV[1] (the successor's claims) in KEYS[2] for ARGV[3] ms. Else answers
+ * the kept successor when the mark is 'replaced' and the grace lasts. One script: the first
+ * refresh's mark and successor appear together, so a concurrent one never sees one without
+ * the other.
+ */
+const REPLACE_SCRIPT = `
+if redis.call('SET', KEYS[1], 'replaced', 'PX', ARGV[2], 'NX') then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+  return {1}
+end
+if redis.call('GET', KEYS[1]) == 'replaced' then
+  local successor = redis.call('GET', KEYS[2])
+  if successor then return {0, successor} end
+end
+return {0}
+`;
+const REPLACE_SHA = createHash('sha1').update(REPLACE_SCRIPT).digest('hex');
+
 /** What the store does to reach Redis: a client it was given, or the one it made and owns. */
 type Connection = { client: RedisCommandClient; owned?: Redis };
 
@@ -80,7 +106,7 @@ type Connection = { client: RedisCommandClient; owned?: Redis };
  * not Cluster: a lookup reads its keys in one MGET). Each entry expires with the token it refuses.
  *
  * Keys: `<prefix>t:<jti>` ('revoked' or 'replaced'), `<prefix>s:<subject>` (the revocation time),
- * `<prefix>f:<family>`. Every call rejects when Redis cannot be reached or takes longer than
+ * `<prefix>f:<family>`, `<prefix>g:<jti>` (a replaced token's successor, for the grace period). Every call rejects when Redis cannot be reached or takes longer than
  * `timeoutMs`; the guard then refuses the request.
  */
 export class RedisRevocationStore implements RevocationStore {
@@ -166,6 +192,29 @@ export class RedisRevocationStore implements RevocationStore {
     return reply != null;
   }
 
+  async replaceToken(
+    jti: string,
+    successor: string,
+    ttlSeconds: number,
+    graceSeconds: number,
+  ): Promise<TokenReplacement> {
+    const ttlMs = milliseconds(ttlSeconds);
+    const args = [
+      2,
+      this.key('t', jti),
+      this.key('g', jti),
+      successor,
+      ttlMs,
+      Math.min(milliseconds(graceSeconds), ttlMs),
+    ];
+    const reply = await this.evalScript(REPLACE_SCRIPT, REPLACE_SHA, args);
+    if (!Array.isArray(reply) || (reply[0] !== 1 && reply[0] !== 0)) {
+      throw new Error('nest-rest-jwt: Redis answered the replace script with something unexpected');
+    }
+    if (reply[0] === 1) return { first: true };
+    return typeof reply[1] === 'string' ? { first: false, successor: reply[1] } : { first: false };
+  }
+
   async revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void> {
     if (!Number.isFinite(at)) throw new TypeError('nest-rest-jwt: revokeSubject needs a finite time in seconds');
     await this.keepLater(this.key('s', subject), String(at), milliseconds(ttlSeconds), true);
@@ -196,7 +245,7 @@ export class RedisRevocationStore implements RevocationStore {
     }
   }
 
-  private key(kind: 't' | 's' | 'f', id: string): string {
+  private key(kind: 't' | 's' | 'f' | 'g', id: string): string {
     return `${this.prefix}${kind}:${id}`;
   }
 
@@ -209,6 +258,18 @@ export class RedisRevocationStore implements RevocationStore {
         // The server has not seen the script yet (or restarted since): send it whole once.
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
         return client.call('EVAL', KEEP_LATER_SCRIPT, ...args);
+      }
+    });
+  }
+
+  /** EVALSHA, and the whole script once when the server has not seen it (or restarted since). */
+  private evalScript(script: string, sha: string, args: (string | number)[]): Promise<unknown> {
+    return this.run('EVALSHA', async (client) => {
+      try {
+        return await client.call('EVALSHA', sha, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.call('EVAL', script, ...args);
       }
     });
   }

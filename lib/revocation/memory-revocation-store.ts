@@ -1,4 +1,10 @@
-import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from './revocation-store.js';
+import type {
+  RevocationQuery,
+  RevocationState,
+  RevocationStore,
+  TokenMark,
+  TokenReplacement,
+} from './revocation-store.js';
 
 export interface MemoryRevocationStoreOptions {
   /**
@@ -27,7 +33,9 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly tokens = new Map<string, number>();
   private readonly subjects = new Map<string, { at: number; expiresAt: number }>();
   private readonly families = new Map<string, number>();
-  /** Expiry second -> the keys that expire then (prefixed with t:, s: or f:). */
+  /** jti of a replaced token -> its successor, kept for the grace period (expiry in ms). */
+  private readonly successors = new Map<string, { successor: string; expiresAtMs: number }>();
+  /** Expiry second -> the keys that expire then (prefixed with t:, s:, f: or g:). */
   private readonly expiries = new Map<number, string[]>();
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -41,9 +49,9 @@ export class MemoryRevocationStore implements RevocationStore {
     }
   }
 
-  /** Live entries (tokens, subjects and families), for tests and benchmarks. */
+  /** Live entries (tokens, subjects, families and kept successors), for tests and benchmarks. */
   get size(): number {
-    return this.tokens.size + this.subjects.size + this.families.size;
+    return this.tokens.size + this.subjects.size + this.families.size + this.successors.size;
   }
 
   lookup(query: RevocationQuery): RevocationState {
@@ -71,6 +79,28 @@ export class MemoryRevocationStore implements RevocationStore {
     this.tokens.set(jti, mark === 'revoked' ? expiresAt : -expiresAt);
     this.expireAt(expiresAt, `t:${jti}`);
     return Promise.resolve(true);
+  }
+
+  replaceToken(jti: string, successor: string, ttlSeconds: number, graceSeconds: number): Promise<TokenReplacement> {
+    const now = this.sweep();
+    const existing = this.tokens.get(jti);
+    if (existing !== undefined && Math.abs(existing) > now) {
+      const kept = this.successors.get(jti);
+      // Synchronous from the read to the answer: no other call can come in between.
+      const live = existing < 0 && kept !== undefined && kept.expiresAtMs > this.now();
+      return Promise.resolve(live ? { first: false, successor: kept.successor } : { first: false });
+    }
+    // Room for the mark and the successor, or neither is written.
+    if (this.size + (existing === undefined ? 2 : 1) > this.maxEntries) {
+      throw new RevocationStoreFullError(this.maxEntries);
+    }
+    const expiresAt = now + ttlSeconds;
+    this.tokens.set(jti, -expiresAt);
+    this.expireAt(expiresAt, `t:${jti}`);
+    const expiresAtMs = this.now() + Math.min(graceSeconds, ttlSeconds) * 1000;
+    this.successors.set(jti, { successor, expiresAtMs });
+    this.expireAt(Math.ceil(expiresAtMs / 1000), `g:${jti}`);
+    return Promise.resolve({ first: true });
   }
 
   revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void> {
@@ -129,6 +159,9 @@ export class MemoryRevocationStore implements RevocationStore {
     if (key.startsWith('t:')) {
       const entry = this.tokens.get(id);
       if (entry !== undefined && Math.abs(entry) <= now) this.tokens.delete(id);
+    } else if (key.startsWith('g:')) {
+      const entry = this.successors.get(id);
+      if (entry !== undefined && entry.expiresAtMs <= now * 1000) this.successors.delete(id);
     } else if (key.startsWith('s:')) {
       const entry = this.subjects.get(id);
       if (entry !== undefined && entry.expiresAt <= now) this.subjects.delete(id);

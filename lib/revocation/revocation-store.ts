@@ -22,6 +22,12 @@ export interface RevocationState {
 export type TokenMark = 'revoked' | 'replaced';
 
 /**
+ * What `replaceToken` found: this call replaced the token (`first`), or another call had, and
+ * then, while that call's grace period lasts, the successor it kept.
+ */
+export type TokenReplacement = { first: true } | { first: false; successor?: string };
+
+/**
  * Where revocations are kept. Every entry is written with the number of seconds it must live
  * (as long as the token it refuses could be used) and may be forgotten after that, so that
  * nothing grows without bound. Every method rejects when the store cannot be reached: the
@@ -39,6 +45,16 @@ export interface RevocationStore {
    * mark is kept.
    */
   markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Rotation with a grace period (`rotationGracePeriod`): marks the token `'replaced'` for
+   * `ttlSeconds` and keeps `successor` (opaque text: the claims its successor was signed from)
+   * for `graceSeconds`, atomically, as `markToken` does. Resolves `{ first: true }` when this
+   * call replaced it; else `{ first: false }`, with the kept successor while the grace lasts and
+   * the token is marked `'replaced'` (never when it was revoked). Of two concurrent calls for one
+   * `jti`, on any instances, exactly one is first and the other gets its successor. Optional: a
+   * store without it serves rotation without a grace period only.
+   */
+  replaceToken?(jti: string, successor: string, ttlSeconds: number, graceSeconds: number): Promise<TokenReplacement>;
   /** Refuses the subject's tokens issued at or before `at` (seconds); a later time wins. */
   revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void>;
   /** Refuses every token of a refresh chain. */

@@ -24,6 +24,7 @@ export const DEFAULTS = {
   stateless: false,
   revocationUnavailableStatus: 503,
   rotateOnRefresh: false,
+  rotationGracePeriod: 10,
 } as const satisfies { readonly [K in keyof JwtAuthModuleOptions]?: unknown };
 
 /** simplejwt's `DEFAULTS` (5.5), under the names of `simpleJwt` (simplejwt-options.ts), durations in seconds. */

@@ -113,6 +113,13 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    */
   rotateOnRefresh?: boolean | undefined;
   /**
+   * Under `rotateOnRefresh`: for this long after a token is refreshed, refreshing it again (a
+   * second tab, a retried request) answers the same successor instead of counting as reuse
+   * (default `'10s'`, at most a minute; `0` turns it off). The store must implement
+   * `replaceToken` (both built-in stores do). Not in the reference.
+   */
+  rotationGracePeriod?: Duration | undefined;
+  /**
    * Cookie mode: the token cookie's name (or its options). The endpoints set it, the guard reads
    * it when no `Authorization` header is sent, logging out clears it. Django: `JWT_AUTH_COOKIE`.
    */

@@ -53,6 +53,8 @@ export interface JwtAuthSettings extends KeyRing {
   revocationStore?: RevocationStore;
   revocationUnavailableStatus: 401 | 503;
   rotateOnRefresh: boolean;
+  /** Seconds a refreshed token's successor is answered again, under rotation (0: never). */
+  rotationGracePeriod: number;
   /** Cookie mode: the token cookie (`maxAge` in seconds) and the CSRF defence, when on. */
   authCookie?: AuthCookieSettings;
   csrf?: CsrfSettings;
@@ -178,13 +180,14 @@ function simpleJwt(
   }
   const settings = resolveSimpleJwtSettings(options.simpleJwt);
   if (settings.refreshCookie === undefined) return settings;
+  const csrfCookie = (typeof options.csrf === 'object' ? options.csrf.cookieName : undefined) ?? 'csrftoken';
+  if (options.csrf !== false && csrfCookie === settings.refreshCookie) {
+    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the CSRF cookie name');
+  }
   // The refresh cookie takes the token cookie's attributes and CSRF defence (on unless csrf: false).
   const { authCookie, csrf } = resolveCookieSettings(options.authCookie ?? settings.refreshCookie, options.csrf);
   if (authCookie === undefined) return settings;
   const cookie = { ...authCookie, name: settings.refreshCookie, maxAge: undefined };
-  if (csrf !== undefined && csrf.cookieName === cookie.name) {
-    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the CSRF cookie name');
-  }
   if (options.authCookie !== undefined && authCookie.name === cookie.name) {
     throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the token cookie name (authCookie)');
   }
@@ -239,7 +242,33 @@ function revocation(options: JwtAuthModuleOptions<object>) {
       DEFAULTS.revocationUnavailableStatus,
     ),
     rotateOnRefresh,
+    rotationGracePeriod: rotationGracePeriod(options, store),
   };
+}
+
+/** The longest grace period: past a minute, reuse detection would be off in all but name. */
+const MAX_ROTATION_GRACE_PERIOD = 60;
+
+/**
+ * Always parsed (a wrong value is refused even while rotation is off); the store is checked
+ * under rotation only, since a store without `replaceToken` serves everything else.
+ */
+function rotationGracePeriod(options: JwtAuthModuleOptions<object>, store: RevocationStore | undefined): number {
+  const grace = duration(options.rotationGracePeriod, 'rotationGracePeriod', DEFAULTS.rotationGracePeriod);
+  if (grace > MAX_ROTATION_GRACE_PERIOD) {
+    throw new JwtAuthConfigError(
+      'rotationGracePeriod',
+      `must be at most ${MAX_ROTATION_GRACE_PERIOD} seconds (got ${JSON.stringify(options.rotationGracePeriod)}): a longer one all but turns reuse detection off`,
+    );
+  }
+  const rotates = options.rotateOnRefresh === true;
+  if (rotates && grace > 0 && store !== undefined && typeof store.replaceToken !== 'function') {
+    throw new JwtAuthConfigError(
+      'rotationGracePeriod',
+      'needs a revocationStore with replaceToken (the built-in stores have it): set rotationGracePeriod: 0, or implement replaceToken',
+    );
+  }
+  return grace;
 }
 
 function jwksSource(options: JwtAuthModuleOptions<object>, verifyOnly: boolean): JwtAuthSettings['remoteJwks'] {

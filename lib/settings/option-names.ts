@@ -108,6 +108,7 @@ export const OPTION_NAMES = {
   revocationStore: 'value',
   revocationUnavailableStatus: 'value',
   rotateOnRefresh: 'value',
+  rotationGracePeriod: 'value',
   authCookie: { object: AUTH_COOKIE_NAMES },
   csrf: { object: CSRF_NAMES },
   getUserSecretKey: 'value',

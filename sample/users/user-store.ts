@@ -87,6 +87,12 @@ export class UserStore {
     return row && toUser(row);
   }
 
+  /** The user with this id, or undefined. */
+  findById(id: number): User | undefined {
+    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    return row === undefined ? undefined : toUser(row);
+  }
+
   list(): User[] {
     return this.listStatement.all().map(toUser);
   }

@@ -229,7 +229,7 @@ describe.each(ADAPTERS)('issue #14, letter-exact with djangorestframework-jwt, o
 
     it('7. a username claim that is a number names the user with those digits, as Django looks it up', async () => {
       app.users.add({ id: 42, username: '42', password: 'abc123', isActive: true });
-      const token = signHs({ username: 42, exp: now() + 300 });
+      const token = signHs({ user_id: 42, username: 42, exp: now() + 300 });
       const verified = await request(app.server).post(VERIFY).send({ token });
       expect({ status: verified.status, body: verified.body as unknown }).toEqual({ status: 200, body: { token } });
       const guarded = await request(app.server).get('/protected-url').set('Authorization', `JWT ${token}`);

@@ -203,7 +203,8 @@ describe.each(ADAPTERS)('/api-token-refresh/ on %s', (adapter) => {
     });
 
     it('takes user fields from the store, not from the old token', async () => {
-      const token = signHs(adminClaims({ orig_iat: now() - 10, email: 'forged@example.com', user_id: 99 }));
+      // user_id "1" names the same account as 1 (a token of another account is refused).
+      const token = signHs(adminClaims({ orig_iat: now() - 10, email: 'forged@example.com', user_id: '1' }));
       const payload = payloadOf(tokenOf(await postJson(app.server, REFRESH, { token })));
       expect(payload.email).toBe('admin@example.com');
       expect(payload.user_id).toBe(1);

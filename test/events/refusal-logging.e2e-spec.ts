@@ -48,7 +48,7 @@ describe.each(ADAPTERS)('debug logs of refusals (%s)', (adapter) => {
     ['an expired token', () => ({ Authorization: `JWT ${token(adminClaims({ exp: now() - 10 }))}` }), 'expired'],
     [
       'an inactive user',
-      () => ({ Authorization: `JWT ${token({ username: 'inactive', exp: now() + 60 })}` }),
+      () => ({ Authorization: `JWT ${token({ user_id: 2, username: 'inactive', exp: now() + 60 })}` }),
       'user_inactive',
     ],
   ] as const)('the guard: %s is logged at debug level with its reason, method and path', async (_, headers, reason) => {

@@ -77,7 +77,7 @@ describe.each(ADAPTERS)('JwtAuthGuard subclasses (%s)', (adapter) => {
   });
 
   it('authenticate can add a refusal of its own, rendered as the module renders its own', async () => {
-    const other = signHs(adminClaims({ username: 'other' }));
+    const other = signHs(adminClaims({ username: 'other', user_id: 7 }));
     t.users.add({ id: 7, username: 'other', password: 'x', isActive: true });
     const refused = await request(t.server).get('/admins').set('Authorization', `JWT ${other}`);
     expect(refused.status).toBe(403);

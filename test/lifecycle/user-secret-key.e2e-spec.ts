@@ -72,7 +72,9 @@ describe.each(ADAPTERS)('getUserSecretKey (JWT_GET_USER_SECRET_KEY) (%s)', (adap
   });
 
   it('an inactive user is refused with the usual message', async () => {
-    const token = signHs(adminClaims({ username: 'inactive' }), { secret: 'initial-secret-of-inactive-0123456789' });
+    const token = signHs(adminClaims({ username: 'inactive', user_id: 2 }), {
+      secret: 'initial-secret-of-inactive-0123456789',
+    });
     expectRefusal(await guarded(t, token), 'User account is disabled.', 'drf');
   });
 

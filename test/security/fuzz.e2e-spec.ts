@@ -36,7 +36,9 @@ fc.configureGlobal({ seed: SEED, numRuns: RUNS, endOnFailure: false });
 
 const HEADER = { alg: 'HS256', typ: 'JWT' };
 const ENDPOINT_PATHS = ['/api-token-auth/', '/api-token-verify/', '/api-token-refresh/'] as const;
-const ACTIVE_USERS = ['admin', 'uuid-user'];
+const UUID_USER_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+/** The active test users and their ids: a token must name both (its user_id binds it). */
+const ACTIVE_USERS: Readonly<Record<string, number | string>> = { admin: 1, 'uuid-user': UUID_USER_ID };
 
 // ---------------------------------------------------------------------------------------------
 // The documented answers
@@ -214,14 +216,16 @@ function expectDocumentedGuardAnswer(
 function genuinelyValid(header: unknown, payload: unknown, at: number): false | string {
   if (!isPlainObject(header) || header.alg !== 'HS256' || 'crit' in header) return false;
   if (!isPlainObject(payload)) return false;
-  const { exp, iat, nbf, aud, username } = payload;
+  const { exp, iat, nbf, aud, username, user_id: userId } = payload;
   const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
   // A margin around "now" keeps the answer independent of the second the request lands in.
   if (!finite(exp) || exp < at + 5) return false;
   if (iat !== undefined && !(finite(iat) && iat <= at - 5)) return false;
   if (nbf !== undefined && !(finite(nbf) && nbf <= at - 5)) return false;
   if (aud !== undefined) return false;
-  return typeof username === 'string' && ACTIVE_USERS.includes(username) ? username : false;
+  if (typeof username !== 'string' || !Object.hasOwn(ACTIVE_USERS, username)) return false;
+  const idText = typeof userId === 'string' ? userId : Number.isSafeInteger(userId) ? String(userId) : undefined;
+  return idText !== undefined && idText === String(ACTIVE_USERS[username]) ? username : false;
 }
 
 /** Same, but the cases within the margin are unknowable: `undefined`. */
@@ -323,7 +327,7 @@ const randomPayload: fc.Arbitrary<unknown> = fc.oneof(
     weight: 6,
     arbitrary: fc.record(
       {
-        user_id: fc.oneof(fc.constant<unknown>(1), fc.jsonValue({ maxDepth: 1 })),
+        user_id: fc.oneof(fc.constantFrom<unknown>(1, '1', UUID_USER_ID), fc.jsonValue({ maxDepth: 1 })),
         username: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom<unknown>('admin', 'uuid-user') },
           { weight: 1, arbitrary: fc.constantFrom<unknown>('inactive', 'ADMIN', '', 'nobody', 'admin\u0000') },

@@ -71,6 +71,21 @@ describe('resolveSettings: defaults', () => {
 });
 
 describe('resolveSettings: values', () => {
+  it('rotationGracePeriod: 10 s by default, 0 turns it off, at most a minute; a store without replaceToken only without it', () => {
+    expect(resolveSettings({ secretKey: SECRET }).rotationGracePeriod).toBe(10);
+    expect(resolveSettings({ secretKey: SECRET, rotationGracePeriod: '1m' }).rotationGracePeriod).toBe(60);
+    expect(resolveSettings({ secretKey: SECRET, rotationGracePeriod: 0 }).rotationGracePeriod).toBe(0);
+    const plainStore = {
+      lookup: () => ({ familyRevoked: false }),
+      markToken: async () => true,
+      revokeSubject: async () => undefined,
+      revokeFamily: async () => undefined,
+    };
+    for (const options of [{ rotateOnRefresh: true, rotationGracePeriod: 0 }, { rotateOnRefresh: false }, {}]) {
+      expect(() => resolveSettings({ secretKey: SECRET, revocationStore: plainStore, ...options })).not.toThrow();
+    }
+  });
+
   it('converts durations to seconds ("5m", "1d", "30s")', () => {
     const settings = resolveSettings({
       secretKey: SECRET,
@@ -233,6 +248,23 @@ describe('resolveSettings: each validation error names its option', () => {
       'publicKey',
     ],
     ['privateKey a number', bad({ algorithm: 'RS256', privateKey: 42 }), 'privateKey'],
+    ['rotationGracePeriod "soon"', bad({ secretKey: SECRET, rotationGracePeriod: 'soon' }), 'rotationGracePeriod'],
+    ['a negative rotationGracePeriod', { secretKey: SECRET, rotationGracePeriod: -1 }, 'rotationGracePeriod'],
+    ['rotationGracePeriod over a minute', { secretKey: SECRET, rotationGracePeriod: '61s' }, 'rotationGracePeriod'],
+    [
+      'rotationGracePeriod with a store that has no replaceToken',
+      {
+        secretKey: SECRET,
+        rotateOnRefresh: true,
+        revocationStore: {
+          lookup: () => ({ familyRevoked: false }),
+          markToken: async () => true,
+          revokeSubject: async () => undefined,
+          revokeFamily: async () => undefined,
+        },
+      },
+      'rotationGracePeriod',
+    ],
   ];
 
   it.each(CASES)('%s → JwtAuthConfigError naming "%s"', (_label, options, option) => {

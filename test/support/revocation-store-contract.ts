@@ -145,6 +145,73 @@ export function describeRevocationStoreContract(
       expect((await store.lookup({ jti, subject })).token).toBe('replaced');
     });
 
+    /** replaceToken is optional (rotation's grace period); both built-in stores have it. */
+    const withReplace = async (): Promise<RevocationStore & Required<Pick<RevocationStore, 'replaceToken'>>> => {
+      const store = await newStore();
+      if (typeof store.replaceToken !== 'function') throw new Error(`${name} has no replaceToken`);
+      return store as RevocationStore & Required<Pick<RevocationStore, 'replaceToken'>>;
+    };
+
+    it('replaceToken: the first call replaces the token; later ones get its successor while the grace lasts', async () => {
+      const store = await withReplace();
+      const jti = id('jti');
+      const subject = id('subject');
+      expect(await store.replaceToken(jti, '{"jti":"next"}', 60, 30)).toEqual({ first: true });
+      expect(await store.lookup({ jti, subject })).toEqual({ token: 'replaced', familyRevoked: false });
+      // A second (and third) refresh of the same token: the first's successor, not its own.
+      expect(await store.replaceToken(jti, '{"jti":"other"}', 60, 30)).toEqual({
+        first: false,
+        successor: '{"jti":"next"}',
+      });
+      expect(await store.replaceToken(jti, 'ü \u0000 "quoted"', 60, 30)).toEqual({
+        first: false,
+        successor: '{"jti":"next"}',
+      });
+      // It is a mark like markToken's: a later mark is refused and keeps it.
+      expect(await store.markToken(jti, 'revoked', 60)).toBe(false);
+      expect((await store.lookup({ jti, subject })).token).toBe('replaced');
+    });
+
+    it('replaceToken: a revoked (or plainly marked) token has no successor to give', async () => {
+      const store = await withReplace();
+      const revoked = id('jti');
+      await store.markToken(revoked, 'revoked', 60);
+      expect(await store.replaceToken(revoked, '{}', 60, 30)).toEqual({ first: false });
+      const replaced = id('jti');
+      await store.markToken(replaced, 'replaced', 60);
+      expect(await store.replaceToken(replaced, '{}', 60, 30)).toEqual({ first: false });
+    });
+
+    it('replaceToken: of many concurrent calls exactly one is first, and every other gets its successor', async () => {
+      const store = await withReplace();
+      const jti = id('jti');
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.replaceToken(jti, `successor ${i}`, 60, 30)),
+      );
+      const first = results.flatMap((result, i) => (result.first ? [i] : []));
+      expect(first).toHaveLength(1);
+      for (const result of results.filter((result) => !result.first)) {
+        expect(result).toEqual({ first: false, successor: `successor ${first[0]}` });
+      }
+    });
+
+    it('replaceToken: once the grace is over the successor is gone, and the token stays replaced', async () => {
+      const store = await withReplace();
+      const jti = id('jti');
+      const subject = id('subject');
+      expect(await store.replaceToken(jti, 'successor', 60, 0.2)).toEqual({ first: true });
+      // Whatever the machine's speed: wait until the store says the grace is over...
+      let answer = await store.replaceToken(jti, 'later', 60, 0.2);
+      for (let tries = 0; !answer.first && answer.successor !== undefined && tries < 100; tries += 1) {
+        await sleep(100);
+        answer = await store.replaceToken(jti, 'later', 60, 0.2);
+      }
+      // ...then it is a reuse from now on: no successor, not first, still marked replaced.
+      expect(answer).toEqual({ first: false });
+      expect(await store.replaceToken(jti, 'later', 60, 30)).toEqual({ first: false });
+      expect((await store.lookup({ jti, subject })).token).toBe('replaced');
+    });
+
     it('keeps the later time for the longer life when an earlier time comes with a longer life', async () => {
       const store = await newStore();
       const subject = id('subject');

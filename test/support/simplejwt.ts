@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
-import { Injectable, Module } from '@nestjs/common';
+import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types.js';
 import {
@@ -28,11 +28,11 @@ export const CHALLENGE = 'Bearer realm="api"';
 export class SimpleJwtUsers extends InMemoryUsers {
   readonly lastLogins: string[] = [];
 
-  async findById(id: string): Promise<TestUser | undefined> {
+  override async findById(id: string): Promise<TestUser | undefined> {
     return [...this.users.values()].find((user) => String(user.id) === id);
   }
 
-  async updateLastLogin(user: TestUser): Promise<void> {
+  override async updateLastLogin(user: TestUser): Promise<void> {
     this.lastLogins.push(user.username);
   }
 
@@ -66,6 +66,7 @@ export function simpleJwtModule(options: SimpleJwtModuleOptions = {}) {
 }
 
 export interface LiveSimpleJwtApp {
+  readonly app: INestApplication;
   readonly server: App;
   readonly users: SimpleJwtUsers;
 }
@@ -89,6 +90,9 @@ export function useSimpleJwtApp(adapter: AdapterName, options: SimpleJwtModuleOp
     return current;
   };
   return {
+    get app() {
+      return started().app;
+    },
     get server() {
       return started().server;
     },

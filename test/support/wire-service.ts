@@ -2,6 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { JwtAuthService } from '../../lib/flows/jwt-auth.service.js';
 import { LoginFlow } from '../../lib/flows/login.flow.js';
 import { LogoutFlow } from '../../lib/flows/logout.flow.js';
+import { RefreshRotation } from '../../lib/flows/refresh-rotation.js';
 import { RefreshFlow } from '../../lib/flows/refresh.flow.js';
 import { TokenAuthentication } from '../../lib/flows/token-authentication.js';
 import { TokenRevocation } from '../../lib/flows/token-revocation.js';
@@ -29,7 +30,7 @@ export function wireJwtAuthService<TUser extends object>(
     new LoginFlow(users),
     issuer,
     authentication,
-    new RefreshFlow(settings, authentication, issuer, revocation),
+    new RefreshFlow(settings, authentication, issuer, revocation, new RefreshRotation(settings, revocation)),
     new LogoutFlow(authentication, revocation, users),
   );
 }
