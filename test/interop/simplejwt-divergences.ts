@@ -11,6 +11,7 @@ import {
   INACTIVE,
   LONG_AGO,
   minted,
+  NOBODY,
   otherKey,
   passwordDigest,
   PATHS,
@@ -68,6 +69,20 @@ export const DIVERGENCES: Divergence[] = [
     django: ok({ access: '<jwt>' }),
     nest: unauthorized({ detail: 'No active account found for the given token.' }),
     why: '5.2 refreshes any valid refresh token; 5.5 refuses an inactive user (DRF\'s AuthenticationFailed, no "code")',
+  },
+  {
+    name: 'refresh, the refresh token of a user that does not exist',
+    request: (side) => post(PATHS.refresh, { refresh: minted(side, 'refresh', NOBODY) }),
+    django: ok({ access: '<jwt>' }),
+    nest: unauthorized({ detail: 'No active account found for the given token.' }),
+    why: '5.2 refreshes any valid refresh token (5.5 answers 500); nest-rest-jwt refuses it as an inactive user',
+  },
+  {
+    name: 'login, the password with spaces around it',
+    request: () => post(PATHS.obtain, { username: 'admin', password: ' abc123 ' }),
+    django: ok({ refresh: '<jwt>', access: '<jwt>' }),
+    nest: unauthorized({ detail: 'No active account found with the given credentials' }),
+    why: "simplejwt's PasswordField trims the password; nest-rest-jwt compares it exactly as sent",
   },
 ];
 
