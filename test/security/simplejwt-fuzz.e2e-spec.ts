@@ -70,7 +70,10 @@ const claims = fc.record(
     token_type: fc.oneof(fc.constantFrom('access', 'refresh', 'sliding'), fc.jsonValue()),
     exp: fc.oneof(fc.integer({ min: 0, max: 2 ** 33 }), fc.jsonValue()),
     iat: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.jsonValue()),
-    jti: fc.oneof(fc.uuid().map((id) => id.replaceAll('-', '')), fc.jsonValue()),
+    jti: fc.oneof(
+      fc.uuid().map((id) => id.replaceAll('-', '')),
+      fc.jsonValue(),
+    ),
     user_id: fc.oneof(fc.constantFrom('1', '2', '404', 1, 0), fc.jsonValue()),
     refresh_exp: fc.jsonValue(),
   },
