@@ -123,6 +123,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   const simpleJwtPaths = shapingOrDefault(() => simpleJwtPathsOf(extras.simpleJwtPaths), simpleJwtPathsOf(undefined));
   const tokenController = extras.controller && speaksDrfJwt(protocol) ? tokenControllerAt(routePrefix) : undefined;
   const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
+  let simpleJwtController: Type<unknown> | undefined;
   if (speaksSimpleJwt(protocol)) {
     providers.push(
       { provide: JWT_AUTH_SIMPLE_JWT_PATHS, useValue: simpleJwtPaths },
@@ -136,7 +137,8 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       },
     );
     if (extras.controller) {
-      controllers.push(simpleJwtControllerAt(routePrefix, simpleJwtPaths));
+      simpleJwtController = simpleJwtControllerAt(routePrefix, simpleJwtPaths);
+      controllers.push(simpleJwtController);
       providers.push(SimpleJwtRefreshCookie);
     }
   }
@@ -150,7 +152,13 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   }
   // Documents the controllers in the app's OpenAPI document when @nestjs/swagger is installed.
   if (controllers.length > 0) {
-    providers.push(openApiProvider({ token: tokenController, jwks: extras.jwks ? JwksController : undefined }));
+    providers.push(
+      openApiProvider({
+        token: tokenController,
+        jwks: extras.jwks ? JwksController : undefined,
+        simpleJwt: simpleJwtController,
+      }),
+    );
   }
   if (extras.controller) {
     providers.push(
