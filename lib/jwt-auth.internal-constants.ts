@@ -30,3 +30,12 @@ export const JWT_AUTH_MODULE_SHAPE = Symbol('nest-rest-jwt:module-shape');
 export const JWT_AUTH_GUARD_EXCLUSIONS = Symbol('nest-rest-jwt:guard-exclusions');
 /** The clock of rate-limited events, in milliseconds (`Date.now`; tests override the provider). */
 export const JWT_AUTH_CLOCK = Symbol('nest-rest-jwt:clock');
+
+/** Where simplejwt's views are served below the route prefix (simpleJwtPaths, defaults applied). */
+export const JWT_AUTH_SIMPLE_JWT_PATHS = Symbol('nest-rest-jwt:simplejwt-paths');
+
+/** The routes of the token endpoints served, below the route prefix, every protocol's. */
+export const JWT_AUTH_SERVED_ROUTES = Symbol('nest-rest-jwt:served-routes');
+
+/** Checks at start-up that the app's UserLookupService has what simplejwt needs (findById...). */
+export const SIMPLE_JWT_USERS_CHECK = Symbol('nest-rest-jwt:simplejwt-users-check');

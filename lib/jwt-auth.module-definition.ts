@@ -17,6 +17,8 @@ const definition = new ConfigurableModuleBuilder<JwtAuthModuleOptions>({
       routePrefix: '',
       imports: [],
       jwks: false,
+      tokenProtocol: 'drf-jwt',
+      simpleJwtPaths: {},
     },
     addModuleParts,
   )

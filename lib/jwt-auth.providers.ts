@@ -26,8 +26,11 @@ import {
   JWT_AUTH_OPTIONS_SOURCE,
   JWT_AUTH_MODULE_SHAPE,
   JWT_AUTH_ROUTE_PREFIX,
+  JWT_AUTH_SERVED_ROUTES,
   JWT_AUTH_SETTINGS,
+  JWT_AUTH_SIMPLE_JWT_PATHS,
   JWT_AUTH_STRATEGY,
+  SIMPLE_JWT_USERS_CHECK,
 } from './jwt-auth.internal-constants.js';
 import { buildJwks } from './keys/jwks.js';
 import { PermissionResolver } from './permissions/permission-resolver.js';
@@ -36,6 +39,15 @@ import { publicConfigOf } from './settings/jwt-auth-config.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './settings/jwt-auth-options.interface.js';
 import { type JwtAuthSettings, resolveSettings } from './settings/jwt-auth-settings.js';
 import { checkModuleShaping, type OptionsSource } from './settings/option-names.js';
+import { simpleJwtPathsOf, speaksDrfJwt, tokenProtocolOf, speaksSimpleJwt } from './settings/simplejwt-settings.js';
+import { JwtAuthConfigError } from './common/errors.js';
+import { TOKEN_ROUTES } from './common/routes.js';
+import { SimpleJwtAuthentication } from './flows/simplejwt-authentication.js';
+import { SimpleJwtFlow } from './flows/simplejwt.flow.js';
+import { simpleJwtControllerAt } from './http/module-simplejwt-controller.js';
+import { SimpleJwtRefreshCookie } from './http/simplejwt-refresh-cookie.js';
+import { SimpleJwtTokens } from './tokens/simplejwt-tokens.js';
+import { UserLookupService } from './users/user-lookup.service.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
 import { jwtModuleOptions } from './tokens/jwt-options.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -68,7 +80,7 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
       useFactory: async (options: JwtAuthModuleOptions, source: OptionsSource | undefined) => {
         try {
           checkModuleShaping(extras, source ?? 'forRoot');
-          return resolveSettings(options, source ?? 'forRoot');
+          return resolveSettings(options, source ?? 'forRoot', tokenProtocolOf(extras.tokenProtocol));
         } catch (error) {
           // The module will never start, so it will never close a store that opened a connection.
           await options?.revocationStore?.close?.().catch(() => undefined);
@@ -116,8 +128,30 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   // A module given alone is imported, so that the start reaches that error before any other.
   const given: unknown = extras.imports;
   const extraImports = Array.isArray(given) ? given : typeof given === 'function' || isObject(given) ? [given] : [];
-  const tokenController = extras.controller ? tokenControllerAt(routePrefix) : undefined;
+  // A mistake in tokenProtocol or simpleJwtPaths stops the app in the settings' factory; until then, the defaults.
+  const protocol = shapingOrDefault(() => tokenProtocolOf(extras.tokenProtocol), 'drf-jwt');
+  const simpleJwtPaths = shapingOrDefault(() => simpleJwtPathsOf(extras.simpleJwtPaths), simpleJwtPathsOf(undefined));
+  const tokenController = extras.controller && speaksDrfJwt(protocol) ? tokenControllerAt(routePrefix) : undefined;
   const controllers: Type<unknown>[] = tokenController ? [tokenController] : [];
+  let simpleJwtController: Type<unknown> | undefined;
+  if (speaksSimpleJwt(protocol)) {
+    providers.push(
+      { provide: JWT_AUTH_SIMPLE_JWT_PATHS, useValue: simpleJwtPaths },
+      SimpleJwtTokens,
+      SimpleJwtAuthentication,
+      SimpleJwtFlow,
+      {
+        provide: SIMPLE_JWT_USERS_CHECK,
+        useFactory: checkSimpleJwtUsers,
+        inject: [JWT_AUTH_SETTINGS, UserLookupService],
+      },
+    );
+    if (extras.controller) {
+      simpleJwtController = simpleJwtControllerAt(routePrefix, simpleJwtPaths);
+      controllers.push(simpleJwtController);
+      providers.push(SimpleJwtRefreshCookie);
+    }
+  }
   if (extras.jwks) {
     controllers.push(JwksController);
     providers.push({
@@ -128,11 +162,24 @@ export function addModuleParts(definition: DynamicModule, extras: ModuleExtras):
   }
   // Documents the controllers in the app's OpenAPI document when @nestjs/swagger is installed.
   if (controllers.length > 0) {
-    providers.push(openApiProvider({ token: tokenController, jwks: extras.jwks ? JwksController : undefined }));
+    providers.push(
+      openApiProvider({
+        token: tokenController,
+        jwks: extras.jwks ? JwksController : undefined,
+        simpleJwt: simpleJwtController,
+      }),
+    );
   }
   if (extras.controller) {
     providers.push(
       { provide: JWT_AUTH_ROUTE_PREFIX, useValue: routePrefix },
+      {
+        provide: JWT_AUTH_SERVED_ROUTES,
+        useValue: [
+          ...(speaksDrfJwt(protocol) ? TOKEN_ROUTES : []),
+          ...(speaksSimpleJwt(protocol) ? Object.values(simpleJwtPaths) : []),
+        ],
+      },
       settingsPart(JWT_AUTH_LOGIN_THROTTLE, 'loginThrottle'),
       TokenRoutes,
       LoginThrottle,
@@ -180,4 +227,33 @@ function globalGuardProviders(exclude: unknown): Provider[] {
     GlobalJwtAuthGuard,
     { provide: APP_GUARD, useExisting: GlobalJwtAuthGuard },
   ];
+}
+
+/** A module-shaping value read while the module is built: a mistake is reported by the settings' factory. */
+function shapingOrDefault<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * simplejwt finds users by id, and UPDATE_LAST_LOGIN needs a place to write: an app whose
+ * UserLookupService lacks what its settings need does not start.
+ */
+function checkSimpleJwtUsers(settings: JwtAuthSettings, users: UserLookupService): true {
+  if (typeof users.findById !== 'function') {
+    throw new JwtAuthConfigError(
+      'tokenProtocol',
+      `is "${settings.tokenProtocol}": simplejwt finds users by id, so your UserLookupService (${users.constructor.name}) must implement findById(id)`,
+    );
+  }
+  if (settings.simpleJwt?.updateLastLogin === true && typeof users.updateLastLogin !== 'function') {
+    throw new JwtAuthConfigError(
+      'simpleJwt.updateLastLogin',
+      `is true: your UserLookupService (${users.constructor.name}) must implement updateLastLogin(user)`,
+    );
+  }
+  return true;
 }

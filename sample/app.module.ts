@@ -5,6 +5,7 @@ import { AppController } from './app.controller.js';
 import { jwtSettingsFromEnv } from './jwt-settings.js';
 import { PageController } from './page.controller.js';
 import { PermissionsController } from './permissions.controller.js';
+import { tokenProtocolFromEnv } from './simplejwt-settings.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
@@ -34,6 +35,8 @@ export class AppModule {
           },
           // Other services can verify the tokens whenever a key pair signs them.
           jwks: !(env.JWT_ALGORITHM ?? 'HS256').toUpperCase().startsWith('HS'),
+          // JWT_TOKEN_PROTOCOL: djangorestframework-jwt's endpoints (default), simplejwt's, or both.
+          tokenProtocol: tokenProtocolFromEnv((name) => env[name]),
         }),
       ],
       // PageController: GET /, a page that uses cookie mode (JWT_AUTH_COOKIE).

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
 import { RedisRevocationStore } from '../lib/redis/index.js';
+import { simpleJwtFromEnv } from './simplejwt-settings.js';
 import { type EnvReader, readBoolean, readChoice, readDuration, readString, SampleConfigError } from './env.js';
 
 /** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */
@@ -54,6 +55,7 @@ export function jwtSettingsFromEnv(
     rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
     usernameField: usernameField(env),
     revocationUnavailableStatus: readUnavailableStatus(env),
+    simpleJwt: simpleJwtFromEnv(env),
     // Last: nothing after it can throw and leave its connection open.
     revocationStore: redisStore(env),
   };

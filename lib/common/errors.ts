@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, REVOCATION_UNAVAILABLE, type TokenRejection } from './messages.js';
+import { ENDPOINT_MESSAGES, REVOCATION_UNAVAILABLE, type SimpleJwtCode, type TokenRejection } from './messages.js';
 
 export type { TokenRejection } from './messages.js';
 
@@ -57,5 +57,39 @@ export class RevocationUnavailableError extends Error {
   constructor(cause: unknown) {
     super(REVOCATION_UNAVAILABLE, { cause });
     this.name = 'RevocationUnavailableError';
+  }
+}
+
+/**
+ * A simplejwt token refused (its TokenError): `message` is simplejwt's text, which its views
+ * answer as `{"detail": message, "code": "token_not_valid"}` and its authentication lists in
+ * `messages`.
+ */
+export class SimpleJwtTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimpleJwtTokenError';
+  }
+}
+
+/** One entry of simplejwt's `messages`: why one of the accepted token classes refused the token. */
+export interface TokenClassMessage {
+  token_class: string;
+  token_type: string;
+  message: string;
+}
+
+/**
+ * simplejwt's AuthenticationFailed (and InvalidToken): a 401 whose body is
+ * `{"detail", "code"[, "messages"]}`; without a code, DRF's own AuthenticationFailed (`{"detail"}`).
+ */
+export class SimpleJwtAuthenticationFailed extends Error {
+  constructor(
+    readonly detail: string,
+    readonly code?: SimpleJwtCode,
+    readonly messages?: readonly TokenClassMessage[],
+  ) {
+    super(detail);
+    this.name = 'SimpleJwtAuthenticationFailed';
   }
 }

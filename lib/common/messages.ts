@@ -118,3 +118,28 @@ export const claimMismatch = (claims: readonly string[]): string =>
     : `The token's claims do not allow this action (${claims.join(', ')}).`;
 /** Not in the reference: `@RecentLogin()` refused a token whose login (`orig_iat`) is too old. */
 export const LOGIN_NOT_RECENT = 'This action requires a recent login. Log in again.';
+
+/** djangorestframework-simplejwt 5.5's texts (tokens.py, authentication.py, serializers.py). */
+export const SIMPLE_JWT_MESSAGES = {
+  invalid: 'Token is invalid',
+  expired: 'Token is expired',
+  noId: 'Token has no id',
+  noType: 'Token has no type',
+  wrongType: 'Token has wrong type',
+  blacklisted: 'Token is blacklisted',
+  /** `Token has no '{}' claim` and `Token '{}' claim has expired`, for `exp` and `refresh_exp`. */
+  noClaim: (claim: string) => `Token has no '${claim}' claim`,
+  claimExpired: (claim: string) => `Token '${claim}' claim has expired`,
+  notValidForAnyType: 'Given token not valid for any token type',
+  noUserId: 'Token contained no recognizable user identification',
+  userNotFound: 'User not found',
+  userInactive: 'User is inactive',
+  passwordChanged: "The user's password has been changed.",
+  badHeader: 'Authorization header must contain two space-delimited values',
+  noActiveAccount: 'No active account found with the given credentials',
+  noActiveAccountForToken: 'No active account found for the given token.',
+} as const;
+
+/** simplejwt's error codes (the `code` of its bodies). */
+export type SimpleJwtCode =
+  'token_not_valid' | 'bad_authorization_header' | 'user_not_found' | 'user_inactive' | 'password_changed';

@@ -1,4 +1,10 @@
-import { RevocationUnavailableError, TokenRejectedError } from './errors.js';
+import {
+  RevocationUnavailableError,
+  SimpleJwtAuthenticationFailed,
+  SimpleJwtTokenError,
+  type TokenClassMessage,
+  TokenRejectedError,
+} from './errors.js';
 import { ENDPOINT_MESSAGES, GUARD_MESSAGES, NOT_PROVIDED, REVOCATION_UNAVAILABLE } from './messages.js';
 
 /** DRF's serializer errors: field name (or `non_field_errors`) to messages. */
@@ -23,8 +29,18 @@ export interface Refusal {
   readonly challenge?: boolean;
   /** Headers the answer must carry (`Allow`, `Retry-After`). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** A permission's `code` (DRF's `PermissionDenied.code`), for renderers that show one. */
+  /**
+   * The protocol whose renderer answers it: simplejwt's answers in DRF's format with its `code`
+   * and `messages`, and names its own scheme in `WWW-Authenticate`; otherwise djangorestframework-jwt's.
+   */
+  readonly protocol?: 'simplejwt';
+  /**
+   * simplejwt's error code (`token_not_valid`, `user_inactive`...): the body's `code`; or a
+   * permission's `code` (DRF's `PermissionDenied.code`), for renderers that show one.
+   */
   readonly code?: string;
+  /** simplejwt's authentication: why each accepted token class refused the token. */
+  readonly messages?: readonly TokenClassMessage[];
 }
 
 /** Who answers: the guard (DRF's authentication) or an endpoint (its serializers). */
@@ -72,4 +88,47 @@ export function refusalOf(
     return detail(unavailableStatus, REVOCATION_UNAVAILABLE, reason);
   }
   return undefined;
+}
+
+/**
+ * The refusal for an error of the simplejwt flows, or undefined when it is no refusal (a bug,
+ * rethrown): a token error is simplejwt's InvalidToken (`token_not_valid`), an authentication
+ * failure keeps its code (none: DRF's own `{"detail"}`), every 401 challenges.
+ */
+export function simpleJwtRefusalOf(error: unknown, unavailableStatus: 401 | 503): Refusal | undefined {
+  if (error instanceof SimpleJwtTokenError) {
+    return {
+      status: 401,
+      reason: error.message,
+      message: error.message,
+      code: 'token_not_valid',
+      challenge: true,
+      protocol: 'simplejwt',
+    };
+  }
+  if (error instanceof SimpleJwtAuthenticationFailed) {
+    return {
+      status: 401,
+      reason: error.detail,
+      message: error.detail,
+      code: error.code,
+      messages: error.messages,
+      challenge: true,
+      protocol: 'simplejwt',
+    };
+  }
+  if (error instanceof RevocationUnavailableError) {
+    const reason = 'revocation store unavailable';
+    return {
+      ...detail(unavailableStatus, REVOCATION_UNAVAILABLE, reason),
+      challenge: unavailableStatus === 401,
+      protocol: 'simplejwt',
+    };
+  }
+  return undefined;
+}
+
+/** A refusal of another kind (405, 415, field errors...) answered by simplejwt's views. */
+export function asSimpleJwt(refusal: Refusal): Refusal {
+  return { ...refusal, protocol: 'simplejwt' };
 }

@@ -33,11 +33,19 @@ export function setTokenCookies(
   if (cookie === undefined) return;
   const attributes = attributesOf(cookie, cookie.maxAge ?? remainingLifetime(token, settings.expirationDelta));
   appendSetCookie(reply, serialize(cookie.name, token, { ...attributes, httpOnly: true }));
-  if (settings.csrf !== undefined) {
-    const current = requestCookies(request)[settings.csrf.cookieName];
-    const value = current !== undefined && /^[A-Za-z0-9_-]{43}$/.test(current) ? current : newCsrfValue();
-    appendSetCookie(reply, serialize(settings.csrf.cookieName, value, attributes));
-  }
+  if (settings.csrf !== undefined) setCsrfCookie(settings.csrf, attributes, request, reply);
+}
+
+/** The readable CSRF cookie, its value kept when the request already has a well-formed one. */
+export function setCsrfCookie(
+  csrf: CsrfSettings,
+  attributes: SerializeOptions,
+  request: CookieRequest,
+  reply: Reply,
+): void {
+  const current = requestCookies(request)[csrf.cookieName];
+  const value = current !== undefined && /^[A-Za-z0-9_-]{43}$/.test(current) ? current : newCsrfValue();
+  appendSetCookie(reply, serialize(csrf.cookieName, value, attributes));
 }
 
 /** Logout: both cookies expire now (same path and domain, or the browser keeps them). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TokenRejectedError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { simpleJwtSubject } from './simplejwt-authentication.js';
 import { TokenAuthentication, type VerifiedToken } from './token-authentication.js';
 import { TokenRevocation } from './token-revocation.js';
 
@@ -42,6 +43,9 @@ export class LogoutFlow<TUser extends object = object> {
     if (typeof username !== 'string' || username === '') {
       throw new TypeError('nest-rest-jwt: revokeAllForUser: the user has no username');
     }
-    await this.revocation.revokeSubject(username);
+    // simplejwt's tokens name the user by id: refused under that subject too, at the same second.
+    const simpleJwt = this.authentication.simpleJwt;
+    if (simpleJwt === undefined) return this.revocation.revokeSubject(username);
+    await this.revocation.revokeSubject(username, simpleJwtSubject(simpleJwt.tokens.userIdOf(user)));
   }
 }

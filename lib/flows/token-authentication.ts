@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenRejectedError } from '../common/errors.js';
 import { userIdMatches, usernameFromClaim } from '../common/claims.js';
 import type { JwtPayload } from '../common/jwt.js';
@@ -9,6 +9,7 @@ import { TokenVerifier } from '../tokens/token-verifier.js';
 import { TokenUser } from '../users/token-user.js';
 import { UserCache } from '../users/user-cache.js';
 import { UserLookupService } from '../users/user-lookup.service.js';
+import { SimpleJwtAuthentication } from './simplejwt-authentication.js';
 import { TokenRevocation } from './token-revocation.js';
 
 /** A verified token, and with `getUserSecretKey` the user looked up for its key. */
@@ -33,6 +34,8 @@ export class TokenAuthentication<TUser extends object = object> {
     private readonly issuer: TokenIssuer<TUser>,
     private readonly users: UserLookupService<TUser>,
     private readonly revocation: TokenRevocation,
+    /** simplejwt's authentication, when the module speaks it (the guards reach it here). */
+    @Optional() readonly simpleJwt?: SimpleJwtAuthentication<TUser>,
   ) {
     if (settings.userCacheTtl > 0) this.userCache = new UserCache(settings.userCacheTtl);
     this.verifiesAtOnce = settings.remoteJwks === undefined && settings.getUserSecretKey === undefined;

@@ -122,9 +122,11 @@ export class TokenRevocation implements OnApplicationShutdown {
    * Log out everywhere: the subject's tokens issued until now are refused. Resolves once the
    * clock has reached the next second, so tokens issued after it (whose `iat` is later) pass.
    */
-  async revokeSubject(subject: string): Promise<void> {
+  async revokeSubject(subject: string, ...others: string[]): Promise<void> {
     const at = nowSeconds();
-    await this.ask(() => this.store.revokeSubject(subject, at, this.longestLifetime()));
+    for (const each of [subject, ...others]) {
+      await this.ask(() => this.store.revokeSubject(each, at, this.longestLifetime()));
+    }
     const wait = (at + 1) * 1000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
@@ -148,8 +150,13 @@ export class TokenRevocation implements OnApplicationShutdown {
 
   /** A bound for entries whose token lifetime is unknown (a handler may set a longer `exp`). */
   private longestLifetime(): number {
-    const { expirationDelta, refreshExpirationDelta, leeway } = this.settings;
-    return Math.max(expirationDelta, refreshExpirationDelta) + expirationDelta + leeway;
+    const { expirationDelta, refreshExpirationDelta, leeway, simpleJwt } = this.settings;
+    // simplejwt's tokens too, when the module speaks it: its refresh and sliding tokens live longest.
+    const simple =
+      simpleJwt === undefined
+        ? []
+        : [simpleJwt.refreshTokenLifetime + simpleJwt.leeway, simpleJwt.slidingTokenRefreshLifetime + simpleJwt.leeway];
+    return Math.max(expirationDelta, refreshExpirationDelta, ...simple) + expirationDelta + leeway;
   }
 
   private async ask<T>(operation: () => Promise<T>): Promise<T> {

@@ -27,7 +27,8 @@ export function parseAuthorizationHeader(value: unknown, prefix: string | readon
   return { kind: 'token', token: parts[1] };
 }
 
-function isOneOf(scheme: string, prefix: string | readonly string[]): boolean {
+/** Whether a scheme is one of the accepted ones, compared case-insensitively. */
+export function isOneOf(scheme: string, prefix: string | readonly string[]): boolean {
   const lower = scheme.toLowerCase();
   return typeof prefix === 'string' ? lower === prefix.toLowerCase() : prefix.some((p) => p.toLowerCase() === lower);
 }

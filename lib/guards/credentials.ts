@@ -37,7 +37,7 @@ export function readCredentials(
  * are joined here instead, as Node joins other repeated headers (`a, b`), so that a second
  * credential is refused rather than silently ignored.
  */
-function authorizationOf(request: CredentialsRequest): string | string[] | undefined {
+export function authorizationOf(request: CredentialsRequest): string | string[] | undefined {
   const value = request.headers.authorization;
   if (value === undefined) return value;
   const values = headerValues(request, 'authorization');

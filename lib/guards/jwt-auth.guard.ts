@@ -7,7 +7,9 @@ import {
   Optional,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import { notAuthenticated, type Refusal, refusalOf } from '../common/refusal.js';
+import { SimpleJwtAuthenticationFailed } from '../common/errors.js';
+import { SIMPLE_JWT_MESSAGES } from '../common/messages.js';
+import { asSimpleJwt, notAuthenticated, type Refusal, refusalOf, simpleJwtRefusalOf } from '../common/refusal.js';
 import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
 import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
@@ -15,6 +17,7 @@ import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal
 import type { PermissionResolver } from '../permissions/permission-resolver.js';
 import { logRefusal } from '../refusals/refusal-log.js';
 import { renderRpcRefusal } from '../refusals/rpc-refusal.js';
+import { simpleJwtChallenge, renderSimpleJwtRefusal } from '../refusals/simplejwt-refusal.js';
 import { renderSocketRefusal } from '../refusals/socket-refusal.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import type { HttpResponseLike } from '../transport/http-adapter.js';
@@ -25,6 +28,7 @@ import { connectionCredentials, graphqlWsConnectionOf } from './graphql-ws-conne
 import { checkRoutePermissions, findPermissionResolver } from './permission-step.js';
 import { isPublic } from './public.decorator.js';
 import { type MessageCredentials, rpcCredentials, setRpcUser } from './rpc-credentials.js';
+import { drfJwtTakes, readSimpleJwtHeader } from './simplejwt-header.js';
 import { type HandshakeSocket, type SocketCredentials, socketCredentials } from './socket-credentials.js';
 
 /**
@@ -161,6 +165,8 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
 
   /** The user a request authenticates as, or the refusal: credentials, token, user, then CSRF. */
   async authenticate(request: AuthRequest & { method?: string }): Promise<Authentication> {
+    const simpleJwt = await this.authenticateSimpleJwt(request);
+    if (simpleJwt !== undefined) return simpleJwt;
     const credentials = readCredentials(request, this.settings);
     const result = await this.authenticateCredentials(credentials);
     // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
@@ -188,6 +194,10 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     if (transport === 'rpc') return renderRpcRefusal(refusal);
     const response = responseOf(context) as HttpResponseLike | undefined;
     if (response === undefined) return renderNestException(refusal);
+    const simpleJwt = this.settings.simpleJwt;
+    if (refusal.protocol === 'simplejwt' && simpleJwt !== undefined) {
+      return renderSimpleJwtRefusal(refusal, response, simpleJwtChallenge(simpleJwt.authHeaderTypes));
+    }
     return renderHttpRefusal(refusal, this.settings.errorFormat, response, this.challenge);
   }
 
@@ -235,6 +245,40 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     }
     connection.user = result.user;
     return true;
+  }
+
+  /**
+   * simplejwt's JWTAuthentication, when the module speaks it: undefined when the request is
+   * djangorestframework-jwt's to answer (`'both'`: no simplejwt header, or a drf-jwt token).
+   */
+  private async authenticateSimpleJwt(request: AuthRequest): Promise<Authentication | undefined> {
+    const simpleJwt = this.authentication.simpleJwt;
+    const { tokenProtocol } = this.settings;
+    if (simpleJwt === undefined || tokenProtocol === 'drf-jwt') return undefined;
+    const header = readSimpleJwtHeader(request, simpleJwt.tokens.settings.authHeaderTypes);
+    if (
+      tokenProtocol === 'both' &&
+      (header.kind === 'absent' || drfJwtTakes(header, this.settings, simpleJwt.tokens.settings.tokenTypeClaim))
+    ) {
+      return undefined;
+    }
+    // No credentials of this protocol: anonymous, whom the permissions judge (DRF's order).
+    if (header.kind === 'absent') return { refusal: asSimpleJwt(notAuthenticated()), anonymous: true };
+    if (header.kind === 'bad') {
+      return {
+        refusal: simpleJwtRefusalOf(
+          new SimpleJwtAuthenticationFailed(SIMPLE_JWT_MESSAGES.badHeader, 'bad_authorization_header'),
+          401,
+        ) as Refusal,
+      };
+    }
+    try {
+      return { user: await simpleJwt.authenticate(header.token) };
+    } catch (error) {
+      const refusal = simpleJwtRefusalOf(error, this.settings.revocationUnavailableStatus);
+      if (refusal === undefined) throw error;
+      return { refusal };
+    }
   }
 
   private async authenticateCredentials(

@@ -14,9 +14,8 @@ import {
   Res,
 } from '@nestjs/common';
 import { TokenReuseDetectedError } from '../common/errors.js';
-import type { AnyRequest } from '../common/jwt.js';
-import { INVALID_CREDENTIALS, methodNotAllowed, NOT_ACCEPTABLE } from '../common/messages.js';
-import { detail, fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
+import { INVALID_CREDENTIALS } from '../common/messages.js';
+import { fieldErrors, nonFieldError, type Refusal, refusalOf } from '../common/refusal.js';
 import { TOKEN_ROUTES } from '../common/routes.js';
 import { clearTokenCookies, setTokenCookies } from '../cookies/response-cookies.js';
 import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
@@ -31,25 +30,19 @@ import { renderHttpRefusal } from '../refusals/http-refusal.js';
 import { logRefusal } from '../refusals/refusal-log.js';
 import type { JwtAuthSettings } from '../settings/jwt-auth-settings.js';
 import { LoginThrottle } from '../throttle/login-throttle.js';
-import { type HttpRequestLike, type HttpResponseLike, setHeader } from '../transport/http-adapter.js';
-import { type ReadBody, readRequestBody } from '../transport/request-body.js';
 import { TokenDto } from '../bodies/token.dto.js';
 import { checkLogin } from '../flows/login-check.js';
-import { acceptsRenderedType } from './content-negotiation.js';
-import { endpointBody } from './endpoint-body.js';
+import { DrfEndpoint, type EndpointRequest, type Reply } from './drf-endpoint.js';
 import { Refused } from './refused.js';
 
 /** Methods answered with 405 (HEAD follows GET on both adapters). */
 export const REFUSED_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'] as const;
-
-type Reply = HttpResponseLike;
 
 const LOGIN_FAILURE_LOG: Record<LoginFailureReason, string> = {
   bad_credentials: 'bad credentials',
   throttled: 'login throttled',
   refused_by_check: 'login refused by checkLogin',
 };
-type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: string };
 
 /**
  * Upstream's views, one handler each, plus logout: the token endpoints. Served under the
@@ -58,7 +51,7 @@ type EndpointRequest = AnyRequest & HttpRequestLike & { method: string; url: str
  */
 @Public()
 @Controller()
-export class TokenController {
+export class TokenController extends DrfEndpoint {
   /** The `WWW-Authenticate` value of a 401. */
   protected readonly challenge: string;
 
@@ -69,6 +62,7 @@ export class TokenController {
     protected readonly guard: JwtAuthGuard,
     protected readonly events: JwtAuthEventDispatcher,
   ) {
+    super();
     this.challenge = `${settings.authHeaderPrefix} realm="api"`;
   }
 
@@ -79,7 +73,7 @@ export class TokenController {
     return this.answer(request, reply, async () => {
       this.refuseWhenVerifyOnly(request);
       const { usernameField, loginBody } = this.settings;
-      const login = await endpointBody(await this.readBody(request), loginBody, [usernameField, 'password']);
+      const login = await this.bodyOf(await this.readBody(request), loginBody, [usernameField, 'password']);
       const username = (login as unknown as Record<string, string>)[usernameField];
       const throttled = await this.loginThrottle.check(username, request);
       if (throttled !== undefined) {
@@ -192,27 +186,12 @@ export class TokenController {
     return renderHttpRefusal(refusal, this.settings.errorFormat, reply, this.challenge);
   }
 
-  /**
-   * Runs a handler; a refusal it throws (or a flow's) is logged and rendered, anything else
-   * rethrown. Every answer is `Cache-Control: no-store` (tokens must never be stored by a
-   * cache, and an error answers a request that carried secrets). As upstream's views, it first
-   * negotiates the answer's type: an Accept header that no renderer satisfies is a 406.
-   */
-  private async answer(request: EndpointRequest, reply: Reply, handler: () => Promise<object>): Promise<object> {
-    try {
-      this.negotiate(request, reply);
-      this.refuseCrossSite(request);
-      return await handler();
-    } catch (error) {
-      const refusal =
-        error instanceof Refused
-          ? error.refusal
-          : refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
-      if (refusal === undefined) throw error;
-      if (!(error instanceof Refused) || error.log) logRefusal(request, refusal.reason);
-      await this.events.requestRefused(refusal, request);
-      throw this.renderRefusal(refusal, reply);
-    }
+  protected refusalOfError(error: unknown): Refusal | undefined {
+    return refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
+  }
+
+  protected override async refused(refusal: Refusal, request: EndpointRequest): Promise<void> {
+    await this.events.requestRefused(refusal, request);
   }
 
   /**
@@ -220,7 +199,7 @@ export class TokenController {
    * a browser's cross-site request to one is refused (login and logout CSRF), see
    * guards/cross-site.ts. Clients that are not browsers send no Origin and are served.
    */
-  private refuseCrossSite(request: EndpointRequest): void {
+  protected override beforeHandler(request: EndpointRequest): void {
     const { authCookie, csrf } = this.settings;
     if (authCookie === undefined || csrf === undefined) return;
     const refusal = crossSiteRefusal(request, csrf.trustedOrigins);
@@ -230,30 +209,6 @@ export class TokenController {
   /** verifyOnly signs nothing: login and refresh answer as a route that does not exist. */
   private refuseWhenVerifyOnly(request: EndpointRequest): void {
     if (this.settings.verifyOnly) throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
-  }
-
-  /** No-store, and DRF's content negotiation (before the method is even looked at). */
-  private negotiate(request: EndpointRequest, reply: Reply): void {
-    setHeader(reply, 'Cache-Control', 'no-store');
-    if (!acceptsRenderedType(request)) throw new Refused(detail(HttpStatus.NOT_ACCEPTABLE, NOT_ACCEPTABLE));
-  }
-
-  private methodNotAllowed(request: EndpointRequest, reply: Reply): never {
-    try {
-      this.negotiate(request, reply);
-    } catch (error) {
-      throw this.renderRefusal((error as Refused).refusal, reply);
-    }
-    // Upstream says "POST, OPTIONS"; OPTIONS is left to the app's CORS handling, so not listed.
-    throw this.renderRefusal(
-      { ...detail(HttpStatus.METHOD_NOT_ALLOWED, methodNotAllowed(request.method)), headers: { Allow: 'POST' } },
-      reply,
-    );
-  }
-
-  /** Read once per request: on Express the body is a stream that cannot be read twice. */
-  private readBody(request: EndpointRequest): Promise<ReadBody> {
-    return readRequestBody(request);
   }
 
   /**
@@ -273,7 +228,7 @@ export class TokenController {
         return credentials.token;
       }
     }
-    return (await endpointBody(body, TokenDto)).token;
+    return (await this.bodyOf(body, TokenDto)).token;
   }
 
   /** Logged (the reason only: never the password) and delivered to the hooks and listeners. */

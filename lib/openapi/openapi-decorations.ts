@@ -13,6 +13,7 @@ import {
   REQUEST_BODY_TYPES,
   tokenEndpointDocs,
 } from './token-endpoints.js';
+import { simpleJwtEndpointDocs } from './simplejwt-endpoints.js';
 
 /** Internal token: whether @nestjs/swagger was there to document the module's controllers. */
 export const JWT_AUTH_OPENAPI = Symbol('nest-rest-jwt:openapi');
@@ -42,6 +43,8 @@ const documented = new WeakSet<object>();
 
 export interface DocumentedControllers {
   token?: Type<TokenController>;
+  /** simplejwt's views, when the module speaks it. */
+  simpleJwt?: Type<unknown>;
   jwks?: Type<unknown>;
 }
 
@@ -60,6 +63,10 @@ export function openApiProvider(controllers: DocumentedControllers): FactoryProv
       if (!swagger) return false;
       if (controllers.token) documentTokenController(swagger, controllers.token, settings);
       if (controllers.jwks) documentController(swagger, controllers.jwks, { get: JWKS_DOC });
+      if (controllers.simpleJwt && settings.simpleJwt) {
+        const refused = ['getRefused', 'putRefused', 'patchRefused', 'deleteRefused', 'refuseMethod'];
+        documentController(swagger, controllers.simpleJwt, simpleJwtEndpointDocs(settings.simpleJwt), refused);
+      }
       return true;
     },
     inject: [JWT_AUTH_SETTINGS],

@@ -27,3 +27,33 @@ export const DEFAULTS = {
   rotationGracePeriod: 10,
   usernameField: 'username',
 } as const satisfies { readonly [K in keyof JwtAuthModuleOptions]?: unknown };
+
+/** simplejwt's `DEFAULTS` (5.5), under the names of `simpleJwt` (simplejwt-options.ts), durations in seconds. */
+export const SIMPLE_JWT_DEFAULTS = {
+  accessTokenLifetime: 5 * 60,
+  refreshTokenLifetime: 24 * 3600,
+  rotateRefreshTokens: false,
+  blacklistAfterRotation: false,
+  updateLastLogin: false,
+  authHeaderTypes: ['Bearer'],
+  userIdField: 'id',
+  userIdClaim: 'user_id',
+  tokenTypeClaim: 'token_type',
+  jtiClaim: 'jti',
+  checkUserIsActive: true,
+  checkRevokeToken: false,
+  revokeTokenClaim: 'hash_password',
+  slidingTokenRefreshExpClaim: 'refresh_exp',
+  slidingTokenLifetime: 5 * 60,
+  slidingTokenRefreshLifetime: 24 * 3600,
+  slidingTokens: false,
+  leeway: 0,
+} as const;
+
+/** simplejwt's README URLs, below the module's route prefix. */
+export const SIMPLE_JWT_PATHS = {
+  obtain: 'api/token',
+  refresh: 'api/token/refresh',
+  verify: 'api/token/verify',
+  blacklist: 'api/token/blacklist',
+} as const;

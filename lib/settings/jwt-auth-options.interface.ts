@@ -11,6 +11,7 @@ import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { RpcCredentialsOptions } from './transport-settings.js';
+import type { SimpleJwtOptions, SimpleJwtPaths, TokenProtocol } from './simplejwt-options.js';
 
 /**
  * The options of `JwtAuthModule.forRoot` (or what `forRootAsync`'s factory returns). Only a key
@@ -199,6 +200,12 @@ export interface JwtAuthModuleOptions<TUser extends object = object> extends Key
    * serializer subclass there).
    */
   loginDto?: LoginDtoClass;
+  /**
+   * djangorestframework-simplejwt's settings (`SIMPLE_JWT`, camelCase, its defaults), for the
+   * module-shaping option `tokenProtocol: 'simplejwt'` or `'both'` (see the README, "Access and
+   * refresh tokens"). The keys and the algorithm are the module's. Not in djangorestframework-jwt.
+   */
+  simpleJwt?: SimpleJwtOptions | undefined;
 }
 
 /**
@@ -245,4 +252,16 @@ export interface JwtAuthModuleExtras {
    * `UserLookupService` (`forRootAsync` takes `imports` as usual; this gives `forRoot` the same).
    */
   imports?: ModuleMetadata['imports'];
+  /**
+   * The token protocol served: `'drf-jwt'` (default: `/api-token-auth/`, `Authorization: JWT`),
+   * `'simplejwt'` (djangorestframework-simplejwt's views at `/api/token/...`, access and
+   * refresh tokens, `Authorization: Bearer`) or `'both'` (each client keeps its own, during a
+   * migration). Its settings are the `simpleJwt` option. Django: the views in `urls.py`.
+   */
+  tokenProtocol?: TokenProtocol;
+  /**
+   * Where simplejwt's views are served below `routePrefix` (default its README's URLs:
+   * `api/token`, `api/token/refresh`, `api/token/verify`, `api/token/blacklist`). Django: `urls.py`.
+   */
+  simpleJwtPaths?: SimpleJwtPaths;
 }

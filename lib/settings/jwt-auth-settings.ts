@@ -21,6 +21,8 @@ import { type PermissionSettings, resolvePermissionSettings } from './permission
 import type { JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import { checkNames, type OptionsSource } from './option-names.js';
 import { resolveConnectionParamsKey, resolveRpcSettings, type RpcCredentialsSettings } from './transport-settings.js';
+import type { TokenProtocol } from './simplejwt-options.js';
+import { resolveSimpleJwtSettings, type SimpleJwtSettings, speaksSimpleJwt } from './simplejwt-settings.js';
 
 /** The options after validation: defaults applied, durations in seconds, keys built once. */
 export interface JwtAuthSettings extends KeyRing {
@@ -76,6 +78,10 @@ export interface JwtAuthSettings extends KeyRing {
   usernameField: string;
   /** The class the login body is validated with: `loginDto` plus the username field. */
   loginBody: LoginDtoClass;
+  /** The module-shaping `tokenProtocol`. */
+  tokenProtocol: TokenProtocol;
+  /** simplejwt's settings, when the protocol speaks it. */
+  simpleJwt?: SimpleJwtSettings;
 }
 
 /**
@@ -86,6 +92,7 @@ export interface JwtAuthSettings extends KeyRing {
 export function resolveSettings(
   options: JwtAuthModuleOptions<object> | undefined,
   source: OptionsSource = 'forRoot',
+  tokenProtocol: TokenProtocol = 'drf-jwt',
 ): JwtAuthSettings {
   if (options === null || typeof options !== 'object') {
     throw new JwtAuthConfigError('options', 'must be an object');
@@ -161,6 +168,8 @@ export function resolveSettings(
     connectionParamsKey: resolveConnectionParamsKey(options.connectionParamsKey),
     permissions: resolvePermissionSettings(options.permissions),
     ...loginBody(options),
+    tokenProtocol,
+    simpleJwt: simpleJwt(options, tokenProtocol, verifyOnly),
   };
 }
 
@@ -178,6 +187,44 @@ function loginBody(options: JwtAuthModuleOptions<object>): Pick<JwtAuthSettings,
     throw new JwtAuthConfigError('loginDto', 'must be LoginDto (nest-rest-jwt/login) or a class extending it');
   }
   return { usernameField, loginBody: loginBodyClass(dto, usernameField) };
+}
+
+/** `simpleJwt`: only with a protocol that speaks it, and with keys this app signs with, shared by all. */
+function simpleJwt(
+  options: JwtAuthModuleOptions<object>,
+  protocol: TokenProtocol,
+  verifyOnly: boolean,
+): SimpleJwtSettings | undefined {
+  if (!speaksSimpleJwt(protocol)) {
+    if (options.simpleJwt !== undefined) {
+      throw new JwtAuthConfigError(
+        'simpleJwt',
+        'is set, but tokenProtocol is "drf-jwt": give tokenProtocol: "simplejwt" or "both" to forRoot (beside the factory with forRootAsync)',
+      );
+    }
+    return undefined;
+  }
+  if (verifyOnly) throw new JwtAuthConfigError('verifyOnly', `is not available with tokenProtocol "${protocol}"`);
+  if (options.getUserSecretKey !== undefined) {
+    throw new JwtAuthConfigError(
+      'getUserSecretKey',
+      `is djangorestframework-jwt's: simplejwt signs every token with the module's key (tokenProtocol is "${protocol}")`,
+    );
+  }
+  const settings = resolveSimpleJwtSettings(options.simpleJwt);
+  if (settings.refreshCookie === undefined) return settings;
+  const csrfCookie = (typeof options.csrf === 'object' ? options.csrf.cookieName : undefined) ?? 'csrftoken';
+  if (options.csrf !== false && csrfCookie === settings.refreshCookie) {
+    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the CSRF cookie name');
+  }
+  // The refresh cookie takes the token cookie's attributes and CSRF defence (on unless csrf: false).
+  const { authCookie, csrf } = resolveCookieSettings(options.authCookie ?? settings.refreshCookie, options.csrf);
+  if (authCookie === undefined) return settings;
+  const cookie = { ...authCookie, name: settings.refreshCookie, maxAge: undefined };
+  if (options.authCookie !== undefined && authCookie.name === cookie.name) {
+    throw new JwtAuthConfigError('simpleJwt.refreshCookie', 'must differ from the token cookie name (authCookie)');
+  }
+  return Object.freeze({ ...settings, refreshCookieMode: { cookie, csrf } });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '../common/option-names.js';
 import { flag } from '../common/option-validators.js';
 import { compileExclusions } from '../common/route-exclusions.js';
+import { simpleJwtPathsOf, tokenProtocolOf } from './simplejwt-settings.js';
 import type { AuthCookieOptions, CsrfOptions } from '../cookies/cookie-settings.js';
 import type { JwtAuthHooks } from '../events/jwt-auth-hooks.js';
 import type { KeyOptions } from '../keys/key-ring.js';
@@ -15,6 +16,7 @@ import type { PermissionOptions } from '../common/permission.js';
 import type { LoginThrottleOptions } from '../throttle/login-throttle-settings.js';
 import type { JwtAuthModuleExtras, JwtAuthModuleOptions } from './jwt-auth-options.interface.js';
 import type { RpcCredentialsOptions } from './transport-settings.js';
+import type { SimpleJwtOptions } from './simplejwt-options.js';
 
 /**
  * Every option's name, in one table beside DEFAULTS: an option missing here, or a name here
@@ -72,6 +74,32 @@ const PERMISSIONS_NAMES = {
   scopesClaim: 'value',
 } as const satisfies Record<keyof PermissionOptions, NameRule>;
 
+/** simplejwt's settings (simplejwt-options.ts): SIMPLE_JWT's names, camelCase. */
+const SIMPLE_JWT_NAMES = {
+  accessTokenLifetime: 'value',
+  refreshTokenLifetime: 'value',
+  rotateRefreshTokens: 'value',
+  blacklistAfterRotation: 'value',
+  updateLastLogin: 'value',
+  authHeaderTypes: 'value',
+  userIdField: 'value',
+  userIdClaim: 'value',
+  tokenTypeClaim: 'value',
+  jtiClaim: 'value',
+  checkUserIsActive: 'value',
+  checkRevokeToken: 'value',
+  revokeTokenClaim: 'value',
+  slidingTokenRefreshExpClaim: 'value',
+  slidingTokenLifetime: 'value',
+  slidingTokenRefreshLifetime: 'value',
+  slidingTokens: 'value',
+  authTokenClasses: 'value',
+  audience: 'value',
+  issuer: 'value',
+  leeway: 'value',
+  refreshCookie: 'value',
+} as const satisfies Record<keyof SimpleJwtOptions, NameRule>;
+
 export const OPTION_NAMES = {
   // Keys are values (strings, Buffers, JWKs, KeyObjects), never options objects.
   secretKey: 'value',
@@ -118,10 +146,11 @@ export const OPTION_NAMES = {
   usernameField: 'value',
   // A class: its fields are the app's.
   loginDto: 'value',
+  simpleJwt: { object: SIMPLE_JWT_NAMES },
 } as const satisfies Record<keyof JwtAuthModuleOptions, NameRule>;
 
 /** What each module-shaping option holds. */
-type ShapingKind = 'flag' | 'path' | 'modules' | 'exclusions';
+type ShapingKind = 'flag' | 'path' | 'modules' | 'exclusions' | 'protocol' | 'paths';
 
 /**
  * The options that shape the module itself (its providers, controllers, global guard): read
@@ -135,6 +164,8 @@ export const MODULE_SHAPING_OPTIONS = {
   routePrefix: 'path',
   imports: 'modules',
   globalGuardExclude: 'exclusions',
+  tokenProtocol: 'protocol',
+  simpleJwtPaths: 'paths',
 } as const satisfies Record<keyof JwtAuthModuleExtras, ShapingKind>;
 
 type ShapingName = keyof typeof MODULE_SHAPING_OPTIONS;
@@ -218,6 +249,8 @@ export function checkModuleShaping(given: Readonly<Record<string, unknown>>, sou
       throw new JwtAuthConfigError(name, 'must be an array of modules');
     }
     if (kind === 'exclusions') compileExclusions(value);
+    if (kind === 'protocol') tokenProtocolOf(value);
+    if (kind === 'paths') simpleJwtPathsOf(value);
   }
   const excluded = given.globalGuardExclude;
   if (Array.isArray(excluded) && excluded.length > 0 && given.globalGuard !== true) {
@@ -263,5 +296,6 @@ function shownValue(value: unknown, kind: ShapingKind): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return `'${value}'`;
   if (kind === 'modules' || kind === 'exclusions') return '[...]';
+  if (kind === 'paths') return '{ ... }';
   return kind === 'flag' ? 'true' : "'...'";
 }

@@ -4,9 +4,13 @@ import { TOKEN_ROUTES } from '../common/routes.js';
  * The paths of the token endpoints as served (the app's global prefix, the module's route
  * prefix, the route), without a trailing slash.
  */
-export function tokenRoutePaths(globalPrefix: string, routePrefix: string): Set<string> {
+export function tokenRoutePaths(
+  globalPrefix: string,
+  routePrefix: string,
+  routes: readonly string[] = TOKEN_ROUTES,
+): Set<string> {
   const base = [globalPrefix, routePrefix].map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part !== '');
-  return new Set(TOKEN_ROUTES.map((route) => '/' + [...base, route].join('/')));
+  return new Set(routes.map((route) => '/' + [...base, route].join('/')));
 }
 
 /**

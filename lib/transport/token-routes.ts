@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { JWT_AUTH_ROUTE_PREFIX } from '../jwt-auth.internal-constants.js';
+import { JWT_AUTH_ROUTE_PREFIX, JWT_AUTH_SERVED_ROUTES } from '../jwt-auth.internal-constants.js';
 import { type ExpressLike, installExpressTokenRoutes } from './express-routes.js';
 import { type FastifyLike, installFastifyTokenRoutes } from './fastify-routes.js';
 import { tokenRoutePaths } from './token-paths.js';
@@ -17,11 +17,13 @@ export class TokenRoutes {
     private readonly adapterHost: HttpAdapterHost,
     private readonly appConfig: ApplicationConfig,
     @Inject(JWT_AUTH_ROUTE_PREFIX) private readonly routePrefix: string,
+    /** The routes of the protocols served (default: djangorestframework-jwt's). */
+    @Optional() @Inject(JWT_AUTH_SERVED_ROUTES) private readonly routes?: readonly string[],
   ) {}
 
   install(): void {
     const adapter = this.adapterHost.httpAdapter;
-    const paths = tokenRoutePaths(this.appConfig.getGlobalPrefix(), this.routePrefix);
+    const paths = tokenRoutePaths(this.appConfig.getGlobalPrefix(), this.routePrefix, this.routes);
     if (adapter?.getType() === 'express') installExpressTokenRoutes(adapter.getInstance<ExpressLike>(), paths);
     if (adapter?.getType() === 'fastify') installFastifyTokenRoutes(adapter.getInstance<FastifyLike>(), paths);
   }

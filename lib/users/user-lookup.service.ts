@@ -23,6 +23,30 @@ export abstract class UserLookupService<TUser extends object = object> {
     return this.findByUsername(value);
   }
 
+  /**
+   * The user whose id (`simpleJwt.userIdField`, as text) is this, or null/undefined: how the
+   * simplejwt protocol finds the user a token names (never by username, which can be renamed
+   * and reused). Required with `tokenProtocol: 'simplejwt'` or `'both'`: without it the app
+   * does not start.
+   */
+  findById?(id: string): Promise<TUser | null | undefined>;
+
+  /**
+   * With `simpleJwt.updateLastLogin`: called after each successful login at simplejwt's obtain
+   * endpoint (Django's `update_last_login`). Required then: without it the app does not start.
+   */
+  updateLastLogin?(user: TUser): Promise<void>;
+
+  /**
+   * The user's stored password hash (Django's `user.password`, e.g. `pbkdf2_sha256$...`), for
+   * `simpleJwt.checkRevokeToken`: tokens carry its digest, and a password change refuses older
+   * ones. The default reads `password`; return undefined for a user with none.
+   */
+  getPasswordHash(user: TUser): string | undefined {
+    const hash = (user as { password?: unknown }).password;
+    return typeof hash === 'string' ? hash : undefined;
+  }
+
   /** Whether `password` is this user's password. Compare in constant time; never log it. */
   abstract verifyPassword(user: TUser, password: string): Promise<boolean>;
 

@@ -20,6 +20,16 @@ export class SqliteUserLookup extends UserLookupService<User> {
     return field === 'email' ? this.store.findByEmail(value) : this.store.find(value);
   }
 
+  /** simplejwt's lookup: by id, never by username (JWT_TOKEN_PROTOCOL=simplejwt or both). */
+  override async findById(id: string): Promise<User | undefined> {
+    return /^[1-9][0-9]{0,15}$/.test(id) ? this.store.findById(Number(id)) : undefined;
+  }
+
+  /** simplejwt's CHECK_REVOKE_TOKEN digests the stored hash: a password change refuses older tokens. */
+  override getPasswordHash(user: User): string {
+    return user.passwordHash;
+  }
+
   async verifyPassword(user: User, password: string): Promise<boolean> {
     return (await passwordHasher.verify(password, user.passwordHash)).valid;
   }

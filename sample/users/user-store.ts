@@ -107,6 +107,12 @@ export class UserStore {
     return rows.length === 1 ? toUser(rows[0]) : undefined;
   }
 
+  /** The user with this id, or undefined. */
+  findById(id: number): User | undefined {
+    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    return row === undefined ? undefined : toUser(row);
+  }
+
   list(): User[] {
     return this.listStatement.all().map(toUser);
   }

@@ -130,7 +130,7 @@ describe.each(ADAPTERS)('Module-shaping options and option names at start-up (%s
           useFactory: () => ({ secretKey: SECRET }),
           ...{ allowRefresh: true },
         }),
-        'option "allowRefresh" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude) are read: return it from the factory',
+        'option "allowRefresh" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude, tokenProtocol, simpleJwtPaths) are read: return it from the factory',
       );
     });
 

@@ -232,12 +232,12 @@ describe('checkModuleShaping', () => {
     [
       'useFactory',
       { secretKey: SECRET },
-      'option "secretKey" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude) are read: return it from the factory',
+      'option "secretKey" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude, tokenProtocol, simpleJwtPaths) are read: return it from the factory',
     ],
     [
       'useClass',
       { allowRefresh: true },
-      'option "allowRefresh" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude) are read: return it from createJwtAuthOptions()',
+      'option "allowRefresh" is given beside the factory, where only the module-shaping options (isGlobal, globalGuard, controller, jwks, routePrefix, imports, globalGuardExclude, tokenProtocol, simpleJwtPaths) are read: return it from createJwtAuthOptions()',
     ],
     ['useFactory', { globalGaurd: true }, 'option "globalGaurd" is unknown: did you mean "globalGuard"?'],
     [
