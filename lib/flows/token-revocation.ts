@@ -53,7 +53,9 @@ export class TokenRevocation implements OnApplicationShutdown {
   }
 
   private queryFor(payload: Readonly<JwtPayload>, subject: string): RevocationQuery {
-    return { jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) };
+    const query: RevocationQuery = { jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) };
+    if (isFiniteNumber(payload.exp)) query.expiresAt = payload.exp + this.settings.leeway;
+    return query;
   }
 
   private refuseRevoked(payload: Readonly<JwtPayload>, state: RevocationState): undefined {

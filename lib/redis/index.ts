@@ -8,3 +8,11 @@ export {
   type RedisRevocationStoreOptions,
   type RedisUrlStoreOptions,
 } from './redis-revocation-store.js';
+export {
+  CachedRevocationStore,
+  type CachedRevocationStoreOptions,
+  type RevocationCacheOptions,
+  type RevocationCacheStats,
+} from './cached-revocation-store.js';
+export { ioredisSubscriber, type InvalidationSubscriber, type SubscriberEvents } from './invalidation-subscriber.js';
+export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './redis-throttler-storage.js';

@@ -213,7 +213,11 @@ export class RedisRevocationStore implements RevocationStore {
     });
   }
 
-  private call(command: string, ...args: (string | number)[]): Promise<unknown> {
+  /**
+   * Sends one command over the store's connection, within its timeout: the revocation cache
+   * publishes and the login throttle counts through it, so one Redis connection serves all three.
+   */
+  call(command: string, ...args: (string | number)[]): Promise<unknown> {
     return this.run(command, (client) => client.call(command, ...args));
   }
 

@@ -7,6 +7,8 @@ export interface RevocationQuery {
   jti?: string;
   subject: string;
   family?: string;
+  /** The token's `exp` (seconds), when it has one: a cache of answers keeps none past it. */
+  expiresAt?: number;
 }
 
 /** The answer: whether the token itself, its user's older tokens, or its chain are revoked. */

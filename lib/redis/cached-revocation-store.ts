@@ -1,0 +1,225 @@
+// Types only: ioredis is an optional peer, loaded (dynamically) only when a store is made from a URL.
+import type { Redis } from 'ioredis';
+import { JwtAuthConfigError } from '../common/errors.js';
+import { checkOptionNames, type NameTable } from '../common/option-names.js';
+import { count } from '../common/option-validators.js';
+import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
+import { InvalidationChannel } from './invalidation-channel.js';
+import { type InvalidationSubscriber, ioredisSubscriber } from './invalidation-subscriber.js';
+import { type InvalidationKind, RevocationCache } from './revocation-cache.js';
+import { type RedisCommandClient, RedisRevocationStore, type RedisUrlStoreOptions } from './redis-revocation-store.js';
+
+export interface RevocationCacheOptions {
+  /** Answers kept at most (default 100,000); the least recently used goes first. */
+  maxEntries?: number;
+  /** The longest one answer is served, in ms (default 60,000); never past the token's `exp`. */
+  maxAgeMs?: number;
+  /** Pub/sub channel of the revocations (default `'nest-rest-jwt:revocations'`); instances sharing revocations share it. */
+  channel?: string;
+  /** How often this instance checks that its channel is live, in ms (default 20). */
+  heartbeatMs?: number;
+  /** The cache is trusted only while the channel is at most this far behind, in ms (default 50). */
+  maxLagMs?: number;
+  /** The clock, in milliseconds (tests). */
+  now?: () => number;
+}
+
+export interface CachedRevocationStoreOptions extends RevocationCacheOptions {
+  /** The store asked on a miss, and whose connection publishes the revocations (PUBLISH). */
+  store: RevocationStore & RedisCommandClient;
+  /** A connection of its own that only listens: an ioredis client (`redis.duplicate()`) or an adapter. */
+  subscriber: Redis | InvalidationSubscriber;
+}
+
+/** How the cache is doing: answers served locally, and lookups sent to Redis. */
+export interface RevocationCacheStats {
+  hits: number;
+  roundTrips: number;
+  entries: number;
+  trusted: boolean;
+}
+
+const CACHE_NAMES = {
+  maxEntries: 'value',
+  maxAgeMs: 'value',
+  channel: 'value',
+  heartbeatMs: 'value',
+  maxLagMs: 'value',
+  now: 'value',
+} as const;
+const NAMES: NameTable = { ...CACHE_NAMES, store: 'value', subscriber: 'value' };
+const URL_NAMES: NameTable = {
+  ...CACHE_NAMES,
+  prefix: 'value',
+  timeoutMs: 'value',
+  clientOptions: 'value',
+  connectTimeoutMs: 'value',
+};
+
+/**
+ * A RevocationStore in Redis with a local cache of its "not revoked" answers: a token already
+ * seen costs no round trip. Every revocation is published on a Redis channel after it is written,
+ * and every instance drops what it changes; the instance that revokes drops it before answering.
+ * While the channel is down or lags by more than `maxLagMs`, every lookup goes to Redis (and
+ * fails closed when Redis does).
+ */
+export class CachedRevocationStore implements RevocationStore {
+  private readonly store: RevocationStore & RedisCommandClient;
+  private readonly cache: RevocationCache;
+  private readonly channel: InvalidationChannel;
+  private readonly started: Promise<void>;
+  /** Bumped by every invalidation: an answer that left Redis before one is not kept. */
+  private generation = 0;
+  private hits = 0;
+  private roundTrips = 0;
+  private closed = false;
+
+  constructor(options: CachedRevocationStoreOptions) {
+    checkOptionNames(options, NAMES, {}, 'revocationCache');
+    const store: unknown = options.store;
+    if (typeof (store as Partial<RedisCommandClient> | undefined)?.call !== 'function') {
+      throw new JwtAuthConfigError('revocationCache.store', 'must be a RedisRevocationStore');
+    }
+    this.store = options.store;
+    const now = options.now ?? Date.now;
+    const maxEntries = count(options.maxEntries, 'revocationCache.maxEntries', 100_000, 'entries');
+    const maxAgeMs = count(options.maxAgeMs, 'revocationCache.maxAgeMs', 60_000, 'milliseconds');
+    const heartbeatMs = count(options.heartbeatMs, 'revocationCache.heartbeatMs', 20, 'milliseconds');
+    const maxLagMs = count(options.maxLagMs, 'revocationCache.maxLagMs', 50, 'milliseconds');
+    if (maxLagMs <= heartbeatMs) {
+      throw new JwtAuthConfigError('revocationCache.maxLagMs', `must be more than heartbeatMs (${heartbeatMs})`);
+    }
+    const channel = options.channel ?? 'nest-rest-jwt:revocations';
+    if (typeof channel !== 'string' || channel === '') {
+      throw new JwtAuthConfigError('revocationCache.channel', 'must be a non-empty string');
+    }
+    this.cache = new RevocationCache({ maxEntries, maxAgeMs, now });
+    this.channel = new InvalidationChannel({
+      subscriber: subscriberOf(options.subscriber),
+      publish: (name, message) => this.store.call('PUBLISH', name, message),
+      channel,
+      heartbeatMs,
+      maxLagMs,
+      now,
+      onInvalidate: (kind, id) => this.drop(kind, id),
+      onReset: () => {
+        this.generation++;
+        this.cache.clear();
+      },
+    });
+    this.started = this.channel.start();
+    this.started.catch(() => undefined);
+  }
+
+  /**
+   * A RedisRevocationStore made from `url` with its cache, and a second connection for the
+   * channel; both close with the store. Start-up fails when Redis cannot be reached.
+   */
+  static async fromUrl(
+    url: string,
+    options: RevocationCacheOptions & Omit<RedisUrlStoreOptions, 'url'> & { connectTimeoutMs?: number } = {},
+  ): Promise<CachedRevocationStore> {
+    checkOptionNames(options, URL_NAMES, {}, 'revocationCache');
+    const { prefix, timeoutMs, clientOptions, connectTimeoutMs, ...cacheOptions } = options;
+    const storeOptions = { prefix, timeoutMs, clientOptions, connectTimeoutMs };
+    const store = await RedisRevocationStore.fromUrl(url, withoutUndefined(storeOptions));
+    let cached: CachedRevocationStore | undefined;
+    try {
+      const { Redis: RedisClient } = await import('ioredis');
+      const subscriber = new RedisClient(url, {
+        // The channel's own connection: reconnects forever, a second apart at most.
+        retryStrategy: (times) => Math.min(times * 100, 1000),
+        maxRetriesPerRequest: 0,
+        ...clientOptions,
+      });
+      subscriber.on('error', () => undefined);
+      cached = new CachedRevocationStore({ ...cacheOptions, store, subscriber: ioredisSubscriber(subscriber, true) });
+      await cached.started;
+      return cached;
+    } catch (error) {
+      await (cached ?? store).close();
+      throw error;
+    }
+  }
+
+  /** Answers served locally and lookups sent to Redis since start (for tests, benchmarks, metrics). */
+  get stats(): RevocationCacheStats {
+    return { hits: this.hits, roundTrips: this.roundTrips, entries: this.cache.size, trusted: this.channel.trusted };
+  }
+
+  lookup(query: RevocationQuery): RevocationState | Promise<RevocationState> {
+    if (this.channel.trusted) {
+      const state = this.cache.get(query);
+      if (state !== undefined) {
+        this.hits++;
+        return { ...state };
+      }
+    }
+    return this.ask(query);
+  }
+
+  async markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean> {
+    const first = await this.store.markToken(jti, mark, ttlSeconds);
+    await this.tell('t', jti);
+    return first;
+  }
+
+  async revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void> {
+    await this.store.revokeSubject(subject, at, ttlSeconds);
+    await this.tell('s', subject);
+  }
+
+  async revokeFamily(family: string, ttlSeconds: number): Promise<void> {
+    await this.store.revokeFamily(family, ttlSeconds);
+    await this.tell('f', family);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.channel.close().catch(() => undefined);
+    await this.store.close?.();
+  }
+
+  private async ask(query: RevocationQuery): Promise<RevocationState> {
+    this.roundTrips++;
+    const generation = this.generation;
+    const state = await this.store.lookup(query);
+    // Kept only when nothing was revoked meanwhile and messages are flowing: any message still on
+    // its way arrives after this answer and drops it.
+    if (generation === this.generation && this.channel.listening) this.cache.set(query, { ...state });
+    return state;
+  }
+
+  /**
+   * This instance refuses at once (dropped before answering), the others when the message
+   * arrives. When it cannot be published the caller fails: the revocation is written, but the
+   * other instances have not been told.
+   */
+  private async tell(kind: InvalidationKind, id: string): Promise<void> {
+    this.drop(kind, id);
+    await this.channel.publish(kind, id);
+  }
+
+  private drop(kind: InvalidationKind, id: string): void {
+    this.generation++;
+    this.cache.invalidate(kind, id);
+  }
+}
+
+function subscriberOf(given: Redis | InvalidationSubscriber): InvalidationSubscriber {
+  const candidate = given as Partial<InvalidationSubscriber> & { status?: unknown };
+  if (typeof candidate.subscribe === 'function' && typeof candidate.close === 'function' && candidate.status === undefined) {
+    return candidate as InvalidationSubscriber;
+  }
+  if (typeof candidate.subscribe === 'function' && typeof candidate.status === 'string') {
+    return ioredisSubscriber(given as Redis);
+  }
+  throw new JwtAuthConfigError('revocationCache.subscriber', 'must be an ioredis client or an InvalidationSubscriber');
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
