@@ -36,7 +36,10 @@ export interface RevocationCacheStats {
   hits: number;
   roundTrips: number;
   entries: number;
+  /** Whether cached answers are served now (the channel is live and at most maxLagMs behind). */
   trusted: boolean;
+  /** Times everything was forgotten because messages may have been missed (connection lost or renewed). */
+  resets: number;
 }
 
 const CACHE_NAMES = {
@@ -72,6 +75,7 @@ export class CachedRevocationStore implements RevocationStore {
   private generation = 0;
   private hits = 0;
   private roundTrips = 0;
+  private resets = 0;
   private closed = false;
 
   constructor(options: CachedRevocationStoreOptions) {
@@ -103,6 +107,7 @@ export class CachedRevocationStore implements RevocationStore {
       now,
       onInvalidate: (kind, id) => this.drop(kind, id),
       onReset: () => {
+        this.resets++;
         this.generation++;
         this.cache.clear();
       },
@@ -144,7 +149,13 @@ export class CachedRevocationStore implements RevocationStore {
 
   /** Answers served locally and lookups sent to Redis since start (for tests, benchmarks, metrics). */
   get stats(): RevocationCacheStats {
-    return { hits: this.hits, roundTrips: this.roundTrips, entries: this.cache.size, trusted: this.channel.trusted };
+    return {
+      hits: this.hits,
+      roundTrips: this.roundTrips,
+      entries: this.cache.size,
+      trusted: this.channel.trusted,
+      resets: this.resets,
+    };
   }
 
   lookup(query: RevocationQuery): RevocationState | Promise<RevocationState> {

@@ -29,6 +29,8 @@ export class InvalidationChannel {
   /** Sending time of the latest heartbeat heard since the last (re)subscription. */
   private heardSentAt = Number.NEGATIVE_INFINITY;
   private subscribed = false;
+  /** When the current subscription began: a heartbeat sent before it proves nothing about it. */
+  private subscribedAt = Number.POSITIVE_INFINITY;
   private beating = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -47,6 +49,7 @@ export class InvalidationChannel {
       up: () => {
         this.options.onReset();
         this.subscribed = true;
+        this.subscribedAt = this.options.now();
         this.beat();
       },
     });
@@ -82,12 +85,15 @@ export class InvalidationChannel {
       else this.options.onReset();
     } else if (channel === this.heartbeatChannel) {
       const sentAt = Number(message);
-      if (Number.isFinite(sentAt) && sentAt > this.heardSentAt) this.heardSentAt = sentAt;
+      if (Number.isFinite(sentAt) && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) {
+        this.heardSentAt = sentAt;
+      }
     }
   }
 
   private lost(): void {
     this.subscribed = false;
+    this.subscribedAt = Number.POSITIVE_INFINITY;
     this.heardSentAt = Number.NEGATIVE_INFINITY;
     this.options.onReset();
   }
