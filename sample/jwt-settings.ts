@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
-import { RedisRevocationStore } from '../lib/redis/index.js';
+import {
+  CachedRevocationStore,
+  RedisRevocationStore,
+  RedisThrottlerStorage,
+  urlSubscriber,
+} from '../lib/redis/index.js';
 import { type EnvReader, readBoolean, readChoice, readDuration, readString, SampleConfigError } from './env.js';
 
 /** HS* sign with JWT_SECRET_KEY; the others (RS*, PS*, ES*, and EdDSA where the library has it) with JWT_PRIVATE_KEY. */
@@ -25,7 +30,7 @@ export interface SampleJwtSettings {
  * applies, except JWT_ALLOW_REFRESH: on here, so that /api-token-refresh/ works out of the box.
  * Login attempts are limited as the library does by default (10 a minute per username, 100 per
  * client address) unless LOGIN_THROTTLE_LIMIT (attempts) and LOGIN_THROTTLE_TTL (the window,
- * a duration) say otherwise.
+ * a duration) say otherwise; with REDIS_URL they are counted in Redis, for every instance at once.
  */
 export function jwtSettingsFromEnv(
   env: EnvReader,
@@ -53,9 +58,13 @@ export function jwtSettingsFromEnv(
     authCookie: authCookie(env),
     rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
     revocationUnavailableStatus: readUnavailableStatus(env),
-    // Last: nothing after it can throw and leave its connection open.
-    revocationStore: redisStore(env),
   };
+  // Last: nothing after it can throw and leave its connection open.
+  const redis = redisStores(env);
+  if (redis !== undefined) {
+    options.revocationStore = redis.revocations;
+    options.loginThrottle = { ...(options.loginThrottle as object), storage: redis.throttle };
+  }
   return { options, generatedSecret: isHmac(algorithm) && secretKey === undefined };
 }
 
@@ -68,14 +77,24 @@ function authCookie(env: EnvReader): JwtAuthModuleOptions['authCookie'] {
 
 /**
  * REDIS_URL (redis:// or rediss://): revocations are kept in Redis, shared by every instance of
- * the app; unset, each process keeps its own in memory. The module closes the store at shutdown.
+ * the app, and so are the login throttle's counts (over the same connection); unset, each
+ * process keeps its own in memory. JWT_REVOCATION_CACHE=true adds the local cache of "not
+ * revoked" answers (a second connection listens for revocations). The module closes the store
+ * at shutdown.
  */
-function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
+function redisStores(
+  env: EnvReader,
+): { revocations: NonNullable<JwtAuthModuleOptions['revocationStore']>; throttle: RedisThrottlerStorage } | undefined {
   const url = readString(env, 'REDIS_URL')?.trim();
   if (url === undefined) return undefined;
   // Not echoed: the URL may carry a password.
   if (!/^rediss?:\/\/[^/]/i.test(url)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
-  return new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+  const cached = readBoolean(env, 'JWT_REVOCATION_CACHE', false);
+  const store = new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+  const throttle = new RedisThrottlerStorage({ client: store });
+  if (!cached) return { revocations: store, throttle };
+  const subscriber = urlSubscriber(url, { connectionName: 'nest-rest-jwt-revocation-channel' });
+  return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
 }
 
 /** JWT_REVOCATION_UNAVAILABLE_STATUS: 503 (default) or 401, the answer while the store cannot be reached. */

@@ -5,7 +5,7 @@ import { checkOptionNames, type NameTable } from '../common/option-names.js';
 import { count } from '../common/option-validators.js';
 import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
 import { InvalidationChannel } from './invalidation-channel.js';
-import { type InvalidationSubscriber, ioredisSubscriber } from './invalidation-subscriber.js';
+import { type InvalidationSubscriber, ioredisSubscriber, urlSubscriber } from './invalidation-subscriber.js';
 import { type InvalidationKind, RevocationCache } from './revocation-cache.js';
 import { type RedisCommandClient, RedisRevocationStore, type RedisUrlStoreOptions } from './redis-revocation-store.js';
 
@@ -118,7 +118,8 @@ export class CachedRevocationStore implements RevocationStore {
 
   /**
    * A RedisRevocationStore made from `url` with its cache, and a second connection for the
-   * channel; both close with the store. Start-up fails when Redis cannot be reached.
+   * channel; both close with the store. Start-up fails when Redis cannot be reached. (Without
+   * waiting: `new CachedRevocationStore({ store: new RedisRevocationStore({ url }), subscriber: urlSubscriber(url) })`.)
    */
   static async fromUrl(
     url: string,
@@ -128,21 +129,13 @@ export class CachedRevocationStore implements RevocationStore {
     const { prefix, timeoutMs, clientOptions, connectTimeoutMs, ...cacheOptions } = options;
     const storeOptions = { prefix, timeoutMs, clientOptions, connectTimeoutMs };
     const store = await RedisRevocationStore.fromUrl(url, withoutUndefined(storeOptions));
-    let cached: CachedRevocationStore | undefined;
+    const subscriber = urlSubscriber(url, clientOptions);
+    const cached = new CachedRevocationStore({ ...cacheOptions, store, subscriber });
     try {
-      const { Redis: RedisClient } = await import('ioredis');
-      const subscriber = new RedisClient(url, {
-        // The channel's own connection: reconnects forever, a second apart at most.
-        retryStrategy: (times) => Math.min(times * 100, 1000),
-        maxRetriesPerRequest: 0,
-        ...clientOptions,
-      });
-      subscriber.on('error', () => undefined);
-      cached = new CachedRevocationStore({ ...cacheOptions, store, subscriber: ioredisSubscriber(subscriber, true) });
       await cached.started;
       return cached;
     } catch (error) {
-      await (cached ?? store).close();
+      await cached.close();
       throw error;
     }
   }
@@ -220,7 +213,11 @@ export class CachedRevocationStore implements RevocationStore {
 
 function subscriberOf(given: Redis | InvalidationSubscriber): InvalidationSubscriber {
   const candidate = given as Partial<InvalidationSubscriber> & { status?: unknown };
-  if (typeof candidate.subscribe === 'function' && typeof candidate.close === 'function' && candidate.status === undefined) {
+  if (
+    typeof candidate.subscribe === 'function' &&
+    typeof candidate.close === 'function' &&
+    candidate.status === undefined
+  ) {
     return candidate as InvalidationSubscriber;
   }
   if (typeof candidate.subscribe === 'function' && typeof candidate.status === 'string') {

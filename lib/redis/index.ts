@@ -14,5 +14,10 @@ export {
   type RevocationCacheOptions,
   type RevocationCacheStats,
 } from './cached-revocation-store.js';
-export { ioredisSubscriber, type InvalidationSubscriber, type SubscriberEvents } from './invalidation-subscriber.js';
+export {
+  ioredisSubscriber,
+  urlSubscriber,
+  type InvalidationSubscriber,
+  type SubscriberEvents,
+} from './invalidation-subscriber.js';
 export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './redis-throttler-storage.js';

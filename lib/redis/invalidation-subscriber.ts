@@ -68,3 +68,44 @@ export function ioredisSubscriber(client: Redis, owned = false): InvalidationSub
     },
   };
 }
+
+/**
+ * A subscriber with its own ioredis client for `url`, made when it starts (ioredis is loaded
+ * then) and disconnected by close(). It reconnects forever, at most a second apart.
+ */
+export function urlSubscriber(
+  url: string,
+  clientOptions: Readonly<Record<string, unknown>> = {},
+): InvalidationSubscriber {
+  let made: InvalidationSubscriber | undefined;
+  let closed = false;
+  return {
+    async subscribe(channels, events) {
+      let RedisClient: typeof Redis;
+      try {
+        ({ Redis: RedisClient } = await import('ioredis'));
+      } catch (error) {
+        throw new Error(
+          `nest-rest-jwt: the revocation cache needs the ioredis package (npm install ioredis): ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (closed) return;
+      const client = new RedisClient(url, {
+        retryStrategy: (times: number) => Math.min(times * 100, 1000),
+        maxRetriesPerRequest: 0,
+        ...clientOptions,
+      });
+      // Losing the connection is reported to the channel (down), which stops trusting the cache.
+      client.on('error', () => undefined);
+      made = ioredisSubscriber(client, true);
+      await made.subscribe(channels, events);
+    },
+    async close() {
+      closed = true;
+      await made?.close();
+    },
+  };
+}

@@ -29,8 +29,14 @@ describe('CachedRevocationStore options', () => {
   it.each([
     [{ maxEntrie: 5 }, 'option "revocationCache.maxEntrie" is unknown: did you mean "revocationCache.maxEntries"?'],
     [{ maxEntries: 0 }, 'option "revocationCache.maxEntries" must be a whole number of entries, at least 1 (got 0)'],
-    [{ maxAgeMs: 1.5 }, 'option "revocationCache.maxAgeMs" must be a whole number of milliseconds, at least 1 (got 1.5)'],
-    [{ heartbeatMs: '20' }, 'option "revocationCache.heartbeatMs" must be a whole number of milliseconds, at least 1 (got "20")'],
+    [
+      { maxAgeMs: 1.5 },
+      'option "revocationCache.maxAgeMs" must be a whole number of milliseconds, at least 1 (got 1.5)',
+    ],
+    [
+      { heartbeatMs: '20' },
+      'option "revocationCache.heartbeatMs" must be a whole number of milliseconds, at least 1 (got "20")',
+    ],
     [{ maxLagMs: 20 }, 'option "revocationCache.maxLagMs" must be more than heartbeatMs (20)'],
     [{ channel: '' }, 'option "revocationCache.channel" must be a non-empty string'],
     [{ store: new MemoryRevocationStore() }, 'option "revocationCache.store" must be a RedisRevocationStore'],

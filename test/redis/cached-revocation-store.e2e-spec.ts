@@ -142,7 +142,7 @@ if (!availability.available) {
       // Now its subscriber connection is cut: B notices, forgets, and asks Redis.
       const resets = b.store.stats.resets;
       const mget = await mgets();
-      await admin.client('KILL', 'TYPE', 'pubsub');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
       expect(await eventually(async () => b.store.stats.resets > resets, 5000, 5)).toBe(true);
       expect((await get(b.app.server, token)).body).toEqual(REVOKED);
       expect(b.store.stats.roundTrips).toBe(trips + 1);
