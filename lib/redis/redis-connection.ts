@@ -44,9 +44,11 @@ export interface RedisConnection {
   wait(key: string, replicas: number, timeoutMs: number): Promise<number>;
   /**
    * The replicas of the node that owns `key`, from the cluster client's own topology; undefined
-   * for one server (the store asks it: INFO replication).
+   * when the client does not know them (the store asks that node: INFO replication).
    */
   clusterReplicas(key: string): number | undefined;
+  /** Which node owns `key` (its address; one server: `''`), to remember what it said. */
+  node(key: string): string;
 }
 
 /** Chooses the adapter for a client by what it has. */
@@ -95,6 +97,10 @@ class CallConnection implements RedisConnection {
   clusterReplicas(_key: string): number | undefined {
     return undefined;
   }
+
+  node(_key: string): string {
+    return '';
+  }
 }
 
 /** ioredis `Redis` (one connection) or `Cluster` (which routes each command by its key). */
@@ -122,6 +128,10 @@ class IoredisConnection extends CallConnection {
     const nodes = this.ioredis.slots?.[clusterSlot(key)];
     return nodes === undefined ? 0 : Math.max(0, nodes.length - 1);
   }
+
+  override node(key: string): string {
+    return this.cluster ? (this.ioredis.slots?.[clusterSlot(key)]?.[0] ?? '') : '';
+  }
 }
 
 /** A node-redis client: one connection. */
@@ -141,6 +151,10 @@ class NodeRedisConnection implements RedisConnection {
   clusterReplicas(): undefined {
     return undefined;
   }
+
+  node(): string {
+    return '';
+  }
 }
 
 /** A node-redis cluster: every command is sent to the primary of its first key's slot. */
@@ -158,7 +172,13 @@ class NodeRedisClusterConnection implements RedisConnection {
     return waitReply(await this.client.sendCommand(key, false, ['WAIT', String(replicas), String(timeoutMs)]));
   }
 
-  clusterReplicas(key: string): number {
-    return this.client.slots[clusterSlot(key)]?.replicas?.length ?? 0;
+  /** Known only with `useReplicas`; else the store asks the node. */
+  clusterReplicas(key: string): number | undefined {
+    return this.client.slots[clusterSlot(key)]?.replicas?.length;
+  }
+
+  node(key: string): string {
+    const master = this.client.getSlotMaster(clusterSlot(key)) as { address?: unknown } | undefined;
+    return typeof master?.address === 'string' ? master.address : '';
   }
 }

@@ -27,8 +27,9 @@ const REPLICAS_REFRESH_MS = 5000;
  * asked again every few seconds), none when it has none.
  */
 export class ReplicaWait {
-  private known?: { replicas: number; at: number };
-  private asking?: Promise<number>;
+  /** Node -> what it said (one entry per node: bounded by the cluster's size). */
+  private readonly known = new Map<string, { replicas: number; at: number }>();
+  private readonly asking = new Map<string, Promise<number>>();
 
   constructor(
     private readonly connection: RedisConnection,
@@ -43,7 +44,7 @@ export class ReplicaWait {
     if (replicas === 0) return;
     const confirmed = await this.connection.wait(key, replicas, this.timeoutMs);
     if (confirmed < replicas) {
-      this.known = undefined; // the topology may have changed: ask again next time
+      this.known.delete(this.connection.node(key)); // the topology may have changed: ask again next time
       throw new RevocationNotReplicatedError(replicas, confirmed, this.timeoutMs);
     }
   }
@@ -51,17 +52,23 @@ export class ReplicaWait {
   private replicasOf(key: string): number | Promise<number> {
     const fromTopology = this.connection.clusterReplicas(key);
     if (fromTopology !== undefined) return fromTopology;
-    const known = this.known;
+    const node = this.connection.node(key);
+    const known = this.known.get(node);
     if (known !== undefined && this.now() - known.at < REPLICAS_REFRESH_MS) return known.replicas;
-    this.asking ??= this.askServer(key).finally(() => (this.asking = undefined));
-    return this.asking;
+    let asking = this.asking.get(node);
+    if (asking === undefined) {
+      asking = this.askNode(key, node).finally(() => this.asking.delete(node));
+      this.asking.set(node, asking);
+    }
+    return asking;
   }
 
-  private async askServer(key: string): Promise<number> {
+  /** INFO replication of the node that owns `key`: its `connected_slaves`. */
+  private async askNode(key: string, node: string): Promise<number> {
     const info = String(await this.connection.send(key, 'INFO', ['replication']));
     const match = /^connected_slaves:(\d+)/m.exec(info);
     const replicas = match ? Number(match[1]) : 0;
-    this.known = { replicas, at: this.now() };
+    this.known.set(node, { replicas, at: this.now() });
     return replicas;
   }
 }
