@@ -27,8 +27,8 @@ export class LogoutFlow<TUser extends object = object> {
       if (error instanceof TokenRejectedError && error.reason === 'expired') return undefined;
       throw error;
     }
-    this.authentication.usernameIn(payload);
-    return (await this.revocation.revoke(payload)) ? payload : undefined;
+    const subject = this.authentication.usernameIn(payload);
+    return (await this.revocation.revoke(payload, subject)) ? payload : undefined;
   }
 
   /**

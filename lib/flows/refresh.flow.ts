@@ -27,9 +27,10 @@ export class RefreshFlow<TUser extends object = object> {
   async refresh(token: string): Promise<{ token: string; user: TUser }> {
     const verified = await this.authentication.verify(token);
     const { payload } = verified;
-    const state = await this.revocation.lookup(payload, this.authentication.usernameIn(payload));
+    const subject = this.authentication.usernameIn(payload);
+    const state = await this.revocation.lookup(payload, subject);
     const rotate = this.settings.rotateOnRefresh;
-    if (state.token === 'replaced' && rotate) await this.reuseDetected(payload);
+    if (state.token === 'replaced' && rotate) await this.reuseDetected(payload, subject);
     if (state.token !== undefined || this.revocation.isRevoked(payload, state)) {
       throw new TokenRejectedError('revoked');
     }
@@ -41,7 +42,7 @@ export class RefreshFlow<TUser extends object = object> {
       throw new TokenRejectedError('refresh_expired');
     }
     // Of two concurrent refreshes of one token, one wins; the other is a reuse.
-    if (rotate && !(await this.revocation.replace(payload))) await this.reuseDetected(payload);
+    if (rotate && !(await this.revocation.replace(payload, subject))) await this.reuseDetected(payload, subject);
     const next = this.issuer.createPayload(user);
     next.orig_iat = origIat;
     if (rotate) next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
@@ -49,8 +50,8 @@ export class RefreshFlow<TUser extends object = object> {
   }
 
   /** A replaced token presented again: someone holds a copy. The whole chain is revoked. */
-  private async reuseDetected(payload: Readonly<JwtPayload>): Promise<never> {
-    await this.revocation.revokeChain(payload);
+  private async reuseDetected(payload: Readonly<JwtPayload>, subject: string): Promise<never> {
+    await this.revocation.revokeChain(payload, subject);
     throw new TokenRejectedError('revoked');
   }
 }

@@ -68,24 +68,27 @@ export class TokenRevocation implements OnApplicationShutdown {
     return state.token === 'revoked' || state.familyRevoked || this.revokedBySubject(payload, state);
   }
 
-  /** Logout: the token, and under rotation the chain it belongs to. False: it already was. */
-  async revoke(payload: Readonly<JwtPayload>): Promise<boolean> {
+  /**
+   * Logout: the token, and under rotation the chain it belongs to. False: it already was.
+   * `subject` is the one its lookups name (the store writes where they read).
+   */
+  async revoke(payload: Readonly<JwtPayload>, subject: string): Promise<boolean> {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) throw new TokenRejectedError('no_token_id');
-    const first = await this.ask(() => this.store.markToken(jti, 'revoked', this.tokenTtl(payload)));
-    if (payload.orig_jti !== undefined) await this.revokeChain(payload);
+    const first = await this.ask(() => this.store.markToken(jti, 'revoked', this.tokenTtl(payload), subject));
+    if (payload.orig_jti !== undefined) await this.revokeChain(payload, subject);
     return first;
   }
 
   /** Rotation: marks the refreshed token as replaced. False: it already was (reuse). */
-  replace(payload: Readonly<JwtPayload>): Promise<boolean> {
+  replace(payload: Readonly<JwtPayload>, subject: string): Promise<boolean> {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) return Promise.resolve(true);
-    return this.ask(() => this.store.markToken(jti, 'replaced', this.tokenTtl(payload)));
+    return this.ask(() => this.store.markToken(jti, 'replaced', this.tokenTtl(payload), subject));
   }
 
   /** Reuse detected: every token descending from the same login is refused. */
-  revokeChain(payload: Readonly<JwtPayload>): Promise<void> {
+  revokeChain(payload: Readonly<JwtPayload>, subject: string): Promise<void> {
     const family = stringClaim(payload.orig_jti) ?? stringClaim(payload.jti);
     if (family === undefined) return Promise.resolve();
     const origIat = typeof payload.orig_iat === 'number' ? payload.orig_iat : undefined;
@@ -94,7 +97,7 @@ export class TokenRevocation implements OnApplicationShutdown {
       origIat === undefined
         ? this.longestLifetime()
         : origIat + refreshExpirationDelta + expirationDelta + leeway - nowSeconds();
-    return this.ask(() => this.store.revokeFamily(family, Math.max(1, Math.ceil(ttl))));
+    return this.ask(() => this.store.revokeFamily(family, Math.max(1, Math.ceil(ttl)), subject));
   }
 
   /**

@@ -7,7 +7,8 @@ import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } fro
 import { InvalidationChannel } from './invalidation-channel.js';
 import { type InvalidationSubscriber, ioredisSubscriber, urlSubscriber } from './invalidation-subscriber.js';
 import { type InvalidationKind, RevocationCache } from './revocation-cache.js';
-import { type RedisCommandClient, RedisRevocationStore, type RedisUrlStoreOptions } from './redis-revocation-store.js';
+import { commandSender, type KeyedCommands, type SendCommand } from './command-target.js';
+import { RedisRevocationStore, type RedisUrlStoreOptions } from './redis-revocation-store.js';
 
 export interface RevocationCacheOptions {
   /** Answers kept at most (default 100,000); the least recently used goes first. */
@@ -26,7 +27,7 @@ export interface RevocationCacheOptions {
 
 export interface CachedRevocationStoreOptions extends RevocationCacheOptions {
   /** The store asked on a miss, and whose connection publishes the revocations (PUBLISH). */
-  store: RevocationStore & RedisCommandClient;
+  store: RevocationStore & KeyedCommands;
   /** A connection of its own that only listens: an ioredis client (`redis.duplicate()`) or an adapter. */
   subscriber: Redis | InvalidationSubscriber;
 }
@@ -57,6 +58,9 @@ const URL_NAMES: NameTable = {
   timeoutMs: 'value',
   clientOptions: 'value',
   connectTimeoutMs: 'value',
+  waitForReplicas: 'value',
+  waitTimeoutMs: 'value',
+  clientLibrary: 'value',
 };
 
 /**
@@ -67,7 +71,8 @@ const URL_NAMES: NameTable = {
  * fails closed when Redis does).
  */
 export class CachedRevocationStore implements RevocationStore {
-  private readonly store: RevocationStore & RedisCommandClient;
+  private readonly store: RevocationStore;
+  private readonly send: SendCommand;
   private readonly cache: RevocationCache;
   private readonly channel: InvalidationChannel;
   private readonly started: Promise<void>;
@@ -80,11 +85,10 @@ export class CachedRevocationStore implements RevocationStore {
 
   constructor(options: CachedRevocationStoreOptions) {
     checkOptionNames(options, NAMES, {}, 'revocationCache');
-    const store: unknown = options.store;
-    if (typeof (store as Partial<RedisCommandClient> | undefined)?.call !== 'function') {
-      throw new JwtAuthConfigError('revocationCache.store', 'must be a RedisRevocationStore');
-    }
+    const send = commandSender(options.store);
+    if (send === undefined) throw new JwtAuthConfigError('revocationCache.store', 'must be a RedisRevocationStore');
     this.store = options.store;
+    this.send = send;
     const now = options.now ?? Date.now;
     const maxEntries = count(options.maxEntries, 'revocationCache.maxEntries', 100_000, 'entries');
     const maxAgeMs = count(options.maxAgeMs, 'revocationCache.maxAgeMs', 60_000, 'milliseconds');
@@ -100,7 +104,7 @@ export class CachedRevocationStore implements RevocationStore {
     this.cache = new RevocationCache({ maxEntries, maxAgeMs, now });
     this.channel = new InvalidationChannel({
       subscriber: subscriberOf(options.subscriber),
-      publish: (name, message) => this.store.call('PUBLISH', name, message),
+      publish: (name, message) => this.send(name, 'PUBLISH', name, message),
       channel,
       heartbeatMs,
       maxLagMs,
@@ -126,10 +130,16 @@ export class CachedRevocationStore implements RevocationStore {
     options: RevocationCacheOptions & Omit<RedisUrlStoreOptions, 'url'> & { connectTimeoutMs?: number } = {},
   ): Promise<CachedRevocationStore> {
     checkOptionNames(options, URL_NAMES, {}, 'revocationCache');
-    const { prefix, timeoutMs, clientOptions, connectTimeoutMs, ...cacheOptions } = options;
-    const storeOptions = { prefix, timeoutMs, clientOptions, connectTimeoutMs };
-    const store = await RedisRevocationStore.fromUrl(url, withoutUndefined(storeOptions));
-    const subscriber = urlSubscriber(url, clientOptions);
+    const { maxEntries, maxAgeMs, channel, heartbeatMs, maxLagMs, now, ...storeOptions } = options;
+    if (storeOptions.clientLibrary === 'redis') {
+      throw new JwtAuthConfigError(
+        'revocationCache.clientLibrary',
+        'must be "ioredis": the channel listens with ioredis',
+      );
+    }
+    const cacheOptions = withoutUndefined({ maxEntries, maxAgeMs, channel, heartbeatMs, maxLagMs, now });
+    const store = await RedisRevocationStore.fromUrl(url, storeOptions);
+    const subscriber = urlSubscriber(url, storeOptions.clientOptions);
     const cached = new CachedRevocationStore({ ...cacheOptions, store, subscriber });
     try {
       await cached.started;
@@ -162,8 +172,8 @@ export class CachedRevocationStore implements RevocationStore {
     return this.ask(query);
   }
 
-  async markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean> {
-    const first = await this.store.markToken(jti, mark, ttlSeconds);
+  async markToken(jti: string, mark: TokenMark, ttlSeconds: number, subject: string): Promise<boolean> {
+    const first = await this.store.markToken(jti, mark, ttlSeconds, subject);
     await this.tell('t', jti);
     return first;
   }
@@ -173,8 +183,8 @@ export class CachedRevocationStore implements RevocationStore {
     await this.tell('s', subject);
   }
 
-  async revokeFamily(family: string, ttlSeconds: number): Promise<void> {
-    await this.store.revokeFamily(family, ttlSeconds);
+  async revokeFamily(family: string, ttlSeconds: number, subject: string): Promise<void> {
+    await this.store.revokeFamily(family, ttlSeconds, subject);
     await this.tell('f', family);
   }
 

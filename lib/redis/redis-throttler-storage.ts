@@ -3,11 +3,11 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import { JwtAuthConfigError } from '../common/errors.js';
 import { checkOptionNames, type NameTable } from '../common/option-names.js';
-import type { RedisCommandClient } from './redis-revocation-store.js';
+import { type CommandTarget, commandSender, type SendCommand } from './command-target.js';
 
 export interface RedisThrottlerStorageOptions {
   /** Where to count: a RedisRevocationStore (its connection, its timeout) or any client with `call()`. */
-  client: RedisCommandClient;
+  client: CommandTarget;
   /** Put in front of every key (default `'nest-rest-jwt:'`). */
   prefix?: string;
   /**
@@ -68,13 +68,14 @@ const NAMES: NameTable = { client: 'value', prefix: 'value', fallback: 'value' }
  * block), its two keys under one hash tag so that a Redis Cluster keeps them in one slot.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
-  private readonly client: RedisCommandClient;
+  private readonly send: SendCommand;
   private readonly prefix: string;
   private readonly fallback: ThrottlerStorage | undefined;
 
   constructor(options: RedisThrottlerStorageOptions) {
     checkOptionNames(options, NAMES, {}, 'throttlerStorage');
-    if (typeof (options.client as Partial<RedisCommandClient> | undefined)?.call !== 'function') {
+    const send = commandSender(options.client);
+    if (send === undefined) {
       throw new JwtAuthConfigError('throttlerStorage.client', 'must be a RedisRevocationStore or a client with call()');
     }
     if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) {
@@ -88,7 +89,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     ) {
       throw new JwtAuthConfigError('throttlerStorage.fallback', 'must be a ThrottlerStorage or false');
     }
-    this.client = options.client;
+    this.send = send;
     this.prefix = options.prefix ?? 'nest-rest-jwt:';
     this.fallback = options.fallback === false ? undefined : (options.fallback ?? new ThrottlerStorageService());
   }
@@ -104,7 +105,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     const args = [2, tag, `${tag}:blocked`, Math.max(1, Math.ceil(ttl)), limit, Math.ceil(blockDuration)];
     let reply: unknown;
     try {
-      reply = await this.hit(args);
+      reply = await this.hit(tag, args);
     } catch (error) {
       if (this.fallback === undefined) throw error;
       return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
@@ -112,13 +113,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     return recordOf(reply);
   }
 
-  private async hit(args: (string | number)[]): Promise<unknown> {
+  private async hit(tag: string, args: (string | number)[]): Promise<unknown> {
     try {
-      return await this.client.call('EVALSHA', HIT_SHA, ...args);
+      return await this.send(tag, 'EVALSHA', HIT_SHA, ...args);
     } catch (error) {
       // The server has not seen the script yet (or restarted since): send it whole once.
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.client.call('EVAL', HIT_SCRIPT, ...args);
+      return this.send(tag, 'EVAL', HIT_SCRIPT, ...args);
     }
   }
 }

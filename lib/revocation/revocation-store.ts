@@ -38,13 +38,14 @@ export interface RevocationStore {
   /**
    * Marks a token. Resolves true when it was not marked before (atomically: of two concurrent
    * calls for one `jti`, exactly one resolves true), false when it already was; an existing
-   * mark is kept.
+   * mark is kept. `subject` is the token's (as in its lookup): a store that shards by subject
+   * (Redis Cluster) writes the mark where that lookup reads it.
    */
-  markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean>;
+  markToken(jti: string, mark: TokenMark, ttlSeconds: number, subject: string): Promise<boolean>;
   /** Refuses the subject's tokens issued at or before `at` (seconds); a later time wins. */
   revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void>;
-  /** Refuses every token of a refresh chain. */
-  revokeFamily(family: string, ttlSeconds: number): Promise<void>;
+  /** Refuses every token of a refresh chain; `subject` is the chain's (its tokens' lookups name it). */
+  revokeFamily(family: string, ttlSeconds: number, subject: string): Promise<void>;
   /** Called when the app shuts down: a store that opened a connection closes it (not a client it was given). */
   close?(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { MemoryRevocationStore } from '../../lib/revocation/memory-revocation-st
 
 /** A store with call(): memory behind, PUBLISH counted (nothing here reaches Redis). */
 function fakeStore(): CachedRevocationStoreOptions['store'] {
-  return Object.assign(new MemoryRevocationStore(), { call: () => Promise.resolve(1) });
+  return Object.assign(new MemoryRevocationStore(), { command: () => Promise.resolve(1) });
 }
 const silent: InvalidationSubscriber = { subscribe: () => Promise.resolve(), close: () => Promise.resolve() };
 

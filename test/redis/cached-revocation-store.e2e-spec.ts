@@ -134,7 +134,7 @@ if (!availability.available) {
       expect(await status(b.app.server, token)).toBe(200);
       // A revocation written without a message (as if the message were lost): B, trusting its
       // channel, keeps serving its cached answer; no lookup reaches Redis.
-      await admin.set(`${PREFIX}t:${jtiOf(token)}`, 'revoked', 'PX', 60_000);
+      await admin.set(`${PREFIX}{admin}:t:${jtiOf(token)}`, 'revoked', 'PX', 60_000);
       const trips = b.store.stats.roundTrips;
       expect(await status(b.app.server, token)).toBe(200);
       expect(b.store.stats.roundTrips).toBe(trips);
