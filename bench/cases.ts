@@ -4,6 +4,7 @@ export const GUARD_CASES = [
   'noop-guard',
   'ours-hs256',
   'ours-hs256-redis',
+  'ours-hs256-redis-cached',
   'ours-rs256',
   'ours-es256',
   'recipe-string',
@@ -13,6 +14,10 @@ export const LOGIN_CASES = ['login-cheap', 'login-realistic'] as const;
 export type CaseName = (typeof GUARD_CASES)[number] | (typeof LOGIN_CASES)[number];
 /** The case that needs a Redis server (its URL reaches the server process as BENCH_REDIS_URL). */
 export const REDIS_CASE = 'ours-hs256-redis' satisfies CaseName;
+/** The Redis store behind its local cache (CachedRevocationStore): the same token on every request. */
+export const CACHED_CASE = 'ours-hs256-redis-cached' satisfies CaseName;
+/** The cases that talk to Redis. */
+export const REDIS_CASES: readonly CaseName[] = [REDIS_CASE, CACHED_CASE];
 /** The key prefix of the benchmark's revocation entries in Redis. */
 export const REDIS_PREFIX = 'nest-rest-jwt-bench:';
 export const ADAPTERS = ['express', 'fastify'] as const;
@@ -23,6 +28,7 @@ export const CASE_LABELS: Record<CaseName, string> = {
   'noop-guard': 'do-nothing guard (floor)',
   'ours-hs256': 'nest-rest-jwt HS256',
   'ours-hs256-redis': 'nest-rest-jwt HS256, Redis store',
+  'ours-hs256-redis-cached': 'nest-rest-jwt HS256, Redis store + local cache',
   'ours-rs256': 'nest-rest-jwt RS256',
   'ours-es256': 'nest-rest-jwt ES256',
   'recipe-string': 'official recipe, string secret',
@@ -53,4 +59,14 @@ export interface RevocationMemoryResult {
   markTokenMicros: number;
   lookupMissMicros: number;
   lookupHitMicros: number;
+}
+
+/** What the revocation-cache child process reports (bench/revocation-cache.ts). */
+export interface RevocationCacheResult {
+  samples: number;
+  invalidationP50Ms: number;
+  invalidationP99Ms: number;
+  invalidationMaxMs: number;
+  entries: number;
+  bytesPerEntry: number;
 }

@@ -28,7 +28,7 @@ import {
   type RevocationStore,
   UserLookupService,
 } from '../lib/index.js';
-import { RedisRevocationStore } from '../lib/redis/index.js';
+import { CachedRevocationStore, RedisRevocationStore } from '../lib/redis/index.js';
 import { type AdapterName, type CaseName, REDIS_PREFIX, type ServerMessage } from './cases.js';
 
 const [adapterName, caseName] = process.argv.slice(2) as [AdapterName, CaseName];
@@ -170,6 +170,11 @@ async function appModule(): Promise<DynamicModule> {
       if (!url) throw new Error('ours-hs256-redis needs BENCH_REDIS_URL');
       const store = await RedisRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX });
       return oursModule('HS256', false, store);
+    }
+    case 'ours-hs256-redis-cached': {
+      const url = process.env.BENCH_REDIS_URL;
+      if (!url) throw new Error('ours-hs256-redis-cached needs BENCH_REDIS_URL');
+      return oursModule('HS256', false, await CachedRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX }));
     }
     case 'ours-rs256':
       return oursModule('RS256');

@@ -29,9 +29,10 @@ export interface CacheLimits {
 export class RevocationCache {
   /** Insertion order is recency order: a hit moves its entry to the end. */
   private readonly entries = new Map<string, Entry>();
-  private readonly byJti = new Map<string, Set<string>>();
-  private readonly bySubject = new Map<string, Set<string>>();
-  private readonly byFamily = new Map<string, Set<string>>();
+  /** id -> the key of its one entry, or a Set of keys when several entries share it. */
+  private readonly byJti = new Map<string, string | Set<string>>();
+  private readonly bySubject = new Map<string, string | Set<string>>();
+  private readonly byFamily = new Map<string, string | Set<string>>();
 
   constructor(private readonly options: CacheLimits) {}
 
@@ -74,7 +75,7 @@ export class RevocationCache {
   invalidate(kind: InvalidationKind, id: string): void {
     const keys = (kind === 't' ? this.byJti : kind === 's' ? this.bySubject : this.byFamily).get(id);
     if (keys === undefined) return;
-    for (const key of [...keys]) {
+    for (const key of typeof keys === 'string' ? [keys] : [...keys]) {
       const entry = this.entries.get(key);
       if (entry !== undefined) this.remove(key, entry);
     }
@@ -109,17 +110,25 @@ function keyOf(query: RevocationQuery): string {
   return `${query.jti === undefined ? '-' : jti.length}:${jti}${query.subject.length}:${query.subject}${query.family === undefined ? '-' : family.length}:${family}`;
 }
 
-function index(map: Map<string, Set<string>>, id: string | undefined, key: string): void {
+/** Most ids (a jti, a chain) have one entry: a plain string then, a Set only when they have more. */
+function index(map: Map<string, string | Set<string>>, id: string | undefined, key: string): void {
   if (id === undefined) return;
   const keys = map.get(id);
-  if (keys === undefined) map.set(id, new Set([key]));
-  else keys.add(key);
+  if (keys === undefined) map.set(id, key);
+  else if (typeof keys === 'string') {
+    if (keys !== key) map.set(id, new Set([keys, key]));
+  } else keys.add(key);
 }
 
-function unindex(map: Map<string, Set<string>>, id: string | undefined, key: string): void {
+function unindex(map: Map<string, string | Set<string>>, id: string | undefined, key: string): void {
   if (id === undefined) return;
   const keys = map.get(id);
   if (keys === undefined) return;
+  if (typeof keys === 'string') {
+    if (keys === key) map.delete(id);
+    return;
+  }
   keys.delete(key);
-  if (keys.size === 0) map.delete(id);
+  if (keys.size === 1) map.set(id, keys.values().next().value as string);
+  else if (keys.size === 0) map.delete(id);
 }
