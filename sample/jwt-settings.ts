@@ -68,14 +68,33 @@ function authCookie(env: EnvReader): JwtAuthModuleOptions['authCookie'] {
 
 /**
  * REDIS_URL (redis:// or rediss://): revocations are kept in Redis, shared by every instance of
- * the app; unset, each process keeps its own in memory. The module closes the store at shutdown.
+ * the app; REDIS_CLUSTER_NODES (seed nodes, `host:port,host:port,...`): the same in a Redis
+ * Cluster. Unset, each process keeps its own in memory. REDIS_CLIENT_LIBRARY (`ioredis` or
+ * `redis`) picks the client package (default: ioredis when installed). The module closes the
+ * store at shutdown.
  */
 function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
   const url = readString(env, 'REDIS_URL')?.trim();
-  if (url === undefined) return undefined;
+  const nodes = readString(env, 'REDIS_CLUSTER_NODES')?.trim();
+  if (url === undefined && nodes === undefined) return undefined;
+  if (url !== undefined && nodes !== undefined) {
+    throw new SampleConfigError('set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both');
+  }
+  const library = readString(env, 'REDIS_CLIENT_LIBRARY');
+  const clientLibrary =
+    library === undefined ? undefined : readChoice(env, 'REDIS_CLIENT_LIBRARY', ['ioredis', 'redis'] as const, 'ioredis');
+  if (nodes !== undefined) {
+    const seeds = nodes.split(',').map((node) => node.trim());
+    if (seeds.some((node) => !/^(rediss?:\/\/)?[^/:]+:\d+$/i.test(node))) {
+      throw new SampleConfigError('REDIS_CLUSTER_NODES must be host:port seed nodes, separated by commas');
+    }
+    return new RedisRevocationStore({ clientLibrary, clusterNodes: seeds });
+  }
   // Not echoed: the URL may carry a password.
-  if (!/^rediss?:\/\/[^/]/i.test(url)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
-  return new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+  if (!/^rediss?:\/\/[^/]/i.test(url!)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  // The connections are named (ioredis: connectionName, node-redis: name): the tests count them.
+  const clientOptions = clientLibrary === 'redis' ? { name: 'nest-rest-jwt-sample' } : { connectionName: 'nest-rest-jwt-sample' };
+  return new RedisRevocationStore({ clientLibrary, clientOptions, url: url! });
 }
 
 /** JWT_REVOCATION_UNAVAILABLE_STATUS: 503 (default) or 401, the answer while the store cannot be reached. */
