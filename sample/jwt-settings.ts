@@ -77,23 +77,45 @@ function authCookie(env: EnvReader): JwtAuthModuleOptions['authCookie'] {
 
 /**
  * REDIS_URL (redis:// or rediss://): revocations are kept in Redis, shared by every instance of
- * the app, and so are the login throttle's counts (over the same connection); unset, each
- * process keeps its own in memory. JWT_REVOCATION_CACHE=true adds the local cache of "not
- * revoked" answers (a second connection listens for revocations). The module closes the store
- * at shutdown.
+ * the app; REDIS_CLUSTER_NODES (seed nodes, `host:port,host:port,...`): the same in a Redis
+ * Cluster. Either way the login throttle's counts are kept there too (over the same connection);
+ * unset, each process keeps its own in memory. REDIS_CLIENT_LIBRARY (`ioredis` or `redis`) picks
+ * the client package (default: ioredis when installed). JWT_REVOCATION_CACHE=true adds the local
+ * cache of "not revoked" answers (a second connection listens for revocations). The module closes
+ * the store at shutdown.
  */
 function redisStores(
   env: EnvReader,
 ): { revocations: NonNullable<JwtAuthModuleOptions['revocationStore']>; throttle: RedisThrottlerStorage } | undefined {
   const url = readString(env, 'REDIS_URL')?.trim();
-  if (url === undefined) return undefined;
-  // Not echoed: the URL may carry a password.
-  if (!/^rediss?:\/\/[^/]/i.test(url)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  const nodes = readString(env, 'REDIS_CLUSTER_NODES')?.trim();
+  if (url === undefined && nodes === undefined) return undefined;
+  if (url !== undefined && nodes !== undefined) {
+    throw new SampleConfigError('set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both');
+  }
+  const library = readString(env, 'REDIS_CLIENT_LIBRARY');
+  const clientLibrary =
+    library === undefined
+      ? undefined
+      : readChoice(env, 'REDIS_CLIENT_LIBRARY', ['ioredis', 'redis'] as const, 'ioredis');
   const cached = readBoolean(env, 'JWT_REVOCATION_CACHE', false);
-  const store = new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+  if (nodes !== undefined) {
+    const seeds = nodes.split(',').map((node) => node.trim());
+    if (seeds.some((node) => !/^(rediss?:\/\/)?[^/:]+:\d+$/i.test(node))) {
+      throw new SampleConfigError('REDIS_CLUSTER_NODES must be host:port seed nodes, separated by commas');
+    }
+    const store = new RedisRevocationStore({ clientLibrary, clusterNodes: seeds });
+    return { revocations: store, throttle: new RedisThrottlerStorage({ client: store }) };
+  }
+  // Not echoed: the URL may carry a password.
+  if (!/^rediss?:\/\/[^/]/i.test(url!)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  // The connections are named (ioredis: connectionName, node-redis: name): the tests count them.
+  const clientOptions =
+    clientLibrary === 'redis' ? { name: 'nest-rest-jwt-sample' } : { connectionName: 'nest-rest-jwt-sample' };
+  const store = new RedisRevocationStore({ clientLibrary, clientOptions, url: url! });
   const throttle = new RedisThrottlerStorage({ client: store });
   if (!cached) return { revocations: store, throttle };
-  const subscriber = urlSubscriber(url, { connectionName: 'nest-rest-jwt-revocation-channel' });
+  const subscriber = urlSubscriber(url!, { connectionName: 'nest-rest-jwt-revocation-channel' });
   return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
 }
 

@@ -57,7 +57,7 @@ export async function makeOwnedClient(
     }
   }
   throw new Error(
-    `nest-rest-jwt: RedisRevocationStore needs the ${choices.map((c) => `"${c}"`).join(' or the ')} package ` +
+    `nest-rest-jwt: RedisRevocationStore needs the ${choices.map((c) => `${c} package`).join(' or the ')} ` +
       `(npm install ${choices[0]}): ${errors.map(String).join('; ')}`,
     { cause: errors[0] },
   );

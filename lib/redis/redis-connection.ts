@@ -157,19 +157,38 @@ class NodeRedisConnection implements RedisConnection {
   }
 }
 
-/** A node-redis cluster: every command is sent to the primary of its first key's slot. */
+/** node-redis's errors for a node it cannot reach (as opposed to a reply of the server). */
+const UNREACHABLE = /^(ClientOffline|ClientClosed|SocketClosedUnexpectedly|ConnectionTimeout|SocketTimeout)Error$/;
+
+/** What node-redis keeps of the cluster's topology (internal, but the only way to refresh it). */
+interface NodeRedisSlots {
+  rediscover?(startWith: unknown): Promise<void>;
+  masters?: readonly { client?: unknown }[];
+}
+
+/** How often, at most, a cluster whose node cannot be reached is asked for its topology again. */
+const REDISCOVER_EVERY_MS = 500;
+
+/**
+ * A node-redis cluster: every command is sent to the primary of its first key's slot. node-redis
+ * asks the cluster for its topology again on MOVED only; a primary that died (and was failed
+ * over) answers nothing, so its commands would fail until the client restarts: on such an error
+ * the adapter has it rediscover the topology.
+ */
 class NodeRedisClusterConnection implements RedisConnection {
   readonly kind = 'node-redis cluster';
   readonly cluster = true;
+  private lastRediscovery = 0;
   constructor(private readonly client: NodeRedisClusterCommandClient) {}
 
   send(key: string, command: string, args: readonly (string | number)[]): Promise<unknown> {
     // Not read-only, even MGET: a replica may not have the latest revocation yet.
-    return this.client.sendCommand(key, false, [command, ...strings(args)]);
+    return this.unreachableRediscovers(key, this.client.sendCommand(key, false, [command, ...strings(args)]));
   }
 
   async wait(key: string, replicas: number, timeoutMs: number): Promise<number> {
-    return waitReply(await this.client.sendCommand(key, false, ['WAIT', String(replicas), String(timeoutMs)]));
+    const command = ['WAIT', String(replicas), String(timeoutMs)];
+    return waitReply(await this.unreachableRediscovers(key, this.client.sendCommand(key, false, command)));
   }
 
   /** Known only with `useReplicas`; else the store asks the node. */
@@ -180,5 +199,26 @@ class NodeRedisClusterConnection implements RedisConnection {
   node(key: string): string {
     const master = this.client.getSlotMaster(clusterSlot(key)) as { address?: unknown } | undefined;
     return typeof master?.address === 'string' ? master.address : '';
+  }
+
+  private async unreachableRediscovers<T>(key: string, sent: Promise<T>): Promise<T> {
+    try {
+      return await sent;
+    } catch (error) {
+      if (error instanceof Error && UNREACHABLE.test(error.constructor.name)) this.rediscover(key);
+      throw error;
+    }
+  }
+
+  private rediscover(key: string): void {
+    const now = Date.now();
+    if (now - this.lastRediscovery < REDISCOVER_EVERY_MS) return;
+    this.lastRediscovery = now;
+    const slots = (this.client as unknown as { _slots?: NodeRedisSlots })._slots;
+    const master = this.client.getSlotMaster(clusterSlot(key)) as { client?: unknown } | undefined;
+    const startWith = master?.client ?? slots?.masters?.find((candidate) => candidate.client)?.client;
+    if (startWith === undefined || typeof slots?.rediscover !== 'function') return;
+    // Starting from the unreachable node fails over to the seed nodes (node-redis does that).
+    slots.rediscover(startWith).catch(() => undefined);
   }
 }

@@ -102,6 +102,14 @@ export class RedisClusterProcesses {
     return server;
   }
 
+  /** The port of a node that is running (not `except`). */
+  async livePort(except?: number): Promise<number> {
+    for (const server of this.servers) {
+      if (server.port !== except && (await server.running())) return server.port;
+    }
+    throw new Error('no node of the test cluster is running');
+  }
+
   /** What `port` thinks of the cluster (CLUSTER NODES). */
   async topology(port: number): Promise<ClusterNode[]> {
     const text = String(await ask(port, ['CLUSTER', 'NODES']));
