@@ -1,14 +1,20 @@
-// Types only: ioredis is an optional peer, loaded (dynamically) only when a store is made from a URL.
-import type { Redis } from 'ioredis';
+// Types only: ioredis and redis are optional peers, loaded (dynamically) only when a store makes its own clients.
+import type { Cluster, Redis } from 'ioredis';
 import { JwtAuthConfigError } from '../common/errors.js';
 import { checkOptionNames, type NameTable } from '../common/option-names.js';
 import { count } from '../common/option-validators.js';
 import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
 import { InvalidationChannel } from './invalidation-channel.js';
-import { type InvalidationSubscriber, ioredisSubscriber, urlSubscriber } from './invalidation-subscriber.js';
+import { type InvalidationSubscriber, ioredisSubscriber } from './invalidation-subscriber.js';
+import { type NodeRedisPubSubClient, nodeRedisSubscriber } from './node-redis-subscriber.js';
+import { clusterNodesSubscriber, urlSubscriber } from './owned-subscriber.js';
 import { type InvalidationKind, RevocationCache } from './revocation-cache.js';
 import { commandSender, type KeyedCommands, type SendCommand } from './command-target.js';
-import { RedisRevocationStore, type RedisUrlStoreOptions } from './redis-revocation-store.js';
+import {
+  type RedisClusterStoreOptions,
+  RedisRevocationStore,
+  type RedisUrlStoreOptions,
+} from './redis-revocation-store.js';
 
 export interface RevocationCacheOptions {
   /** Answers kept at most (default 100,000); the least recently used goes first. */
@@ -28,8 +34,12 @@ export interface RevocationCacheOptions {
 export interface CachedRevocationStoreOptions extends RevocationCacheOptions {
   /** The store asked on a miss, and whose connection publishes the revocations (PUBLISH). */
   store: RevocationStore & KeyedCommands;
-  /** A connection of its own that only listens: an ioredis client (`redis.duplicate()`) or an adapter. */
-  subscriber: Redis | InvalidationSubscriber;
+  /**
+   * What listens for revocations: an ioredis `Redis` or `Cluster` of its own (`redis.duplicate()`:
+   * a subscribed connection runs no other command), a node-redis client or cluster (the cache
+   * listens on a `duplicate()` of it), or an InvalidationSubscriber.
+   */
+  subscriber: Redis | Cluster | NodeRedisPubSubClient | InvalidationSubscriber;
 }
 
 /** How the cache is doing: answers served locally, and lookups sent to Redis. */
@@ -104,7 +114,9 @@ export class CachedRevocationStore implements RevocationStore {
     this.cache = new RevocationCache({ maxEntries, maxAgeMs, now });
     this.channel = new InvalidationChannel({
       subscriber: subscriberOf(options.subscriber),
-      publish: (name, message) => this.send(name, 'PUBLISH', name, message),
+      // Every message (revocations, heartbeats) is sent to the node owning the channel's name: in a
+      // cluster, one node then forwards them all to every subscriber over one ordered link.
+      publish: (name, message) => this.send(channel, 'PUBLISH', name, message),
       channel,
       heartbeatMs,
       maxLagMs,
@@ -125,21 +137,43 @@ export class CachedRevocationStore implements RevocationStore {
    * channel; both close with the store. Start-up fails when Redis cannot be reached. (Without
    * waiting: `new CachedRevocationStore({ store: new RedisRevocationStore({ url }), subscriber: urlSubscriber(url) })`.)
    */
-  static async fromUrl(
+  static fromUrl(
     url: string,
     options: RevocationCacheOptions & Omit<RedisUrlStoreOptions, 'url'> & { connectTimeoutMs?: number } = {},
   ): Promise<CachedRevocationStore> {
+    return CachedRevocationStore.started(options, async (storeOptions) => ({
+      store: await RedisRevocationStore.fromUrl(url, storeOptions),
+      subscriber: urlSubscriber(url, storeOptions.clientOptions, storeOptions.clientLibrary),
+    }));
+  }
+
+  /**
+   * The same on a Redis Cluster, from seed nodes (`host:port`), as `RedisRevocationStore.fromClusterNodes`:
+   * revocations are published to the node that owns the channel's name, which forwards them to
+   * every node's subscribers, in order.
+   */
+  static fromClusterNodes(
+    nodes: readonly string[],
+    options: RevocationCacheOptions &
+      Omit<RedisClusterStoreOptions, 'clusterNodes'> & { connectTimeoutMs?: number } = {},
+  ): Promise<CachedRevocationStore> {
+    return CachedRevocationStore.started(options, async (storeOptions) => ({
+      store: await RedisRevocationStore.fromClusterNodes(nodes, storeOptions),
+      subscriber: clusterNodesSubscriber(nodes, storeOptions.clientOptions, storeOptions.clientLibrary),
+    }));
+  }
+
+  private static async started<T extends RevocationCacheOptions>(
+    options: T,
+    make: (storeOptions: Omit<T, keyof RevocationCacheOptions>) => Promise<{
+      store: RedisRevocationStore;
+      subscriber: InvalidationSubscriber;
+    }>,
+  ): Promise<CachedRevocationStore> {
     checkOptionNames(options, URL_NAMES, {}, 'revocationCache');
     const { maxEntries, maxAgeMs, channel, heartbeatMs, maxLagMs, now, ...storeOptions } = options;
-    if (storeOptions.clientLibrary === 'redis') {
-      throw new JwtAuthConfigError(
-        'revocationCache.clientLibrary',
-        'must be "ioredis": the channel listens with ioredis',
-      );
-    }
     const cacheOptions = withoutUndefined({ maxEntries, maxAgeMs, channel, heartbeatMs, maxLagMs, now });
-    const store = await RedisRevocationStore.fromUrl(url, storeOptions);
-    const subscriber = urlSubscriber(url, storeOptions.clientOptions);
+    const { store, subscriber } = await make(storeOptions);
     const cached = new CachedRevocationStore({ ...cacheOptions, store, subscriber });
     try {
       await cached.started;
@@ -221,19 +255,24 @@ export class CachedRevocationStore implements RevocationStore {
   }
 }
 
-function subscriberOf(given: Redis | InvalidationSubscriber): InvalidationSubscriber {
-  const candidate = given as Partial<InvalidationSubscriber> & { status?: unknown };
-  if (
-    typeof candidate.subscribe === 'function' &&
-    typeof candidate.close === 'function' &&
-    candidate.status === undefined
-  ) {
+function subscriberOf(given: CachedRevocationStoreOptions['subscriber']): InvalidationSubscriber {
+  const candidate = given as Partial<InvalidationSubscriber & NodeRedisPubSubClient> & {
+    status?: unknown;
+    sendCommand?: unknown;
+  };
+  if (typeof candidate.subscribe === 'function' && typeof candidate.status === 'string') {
+    return ioredisSubscriber(given as Redis | Cluster);
+  }
+  if (typeof candidate.sendCommand === 'function' && typeof candidate.duplicate === 'function') {
+    return nodeRedisSubscriber(given as NodeRedisPubSubClient);
+  }
+  if (typeof candidate.subscribe === 'function' && typeof candidate.close === 'function') {
     return candidate as InvalidationSubscriber;
   }
-  if (typeof candidate.subscribe === 'function' && typeof candidate.status === 'string') {
-    return ioredisSubscriber(given as Redis);
-  }
-  throw new JwtAuthConfigError('revocationCache.subscriber', 'must be an ioredis client or an InvalidationSubscriber');
+  throw new JwtAuthConfigError(
+    'revocationCache.subscriber',
+    'must be an ioredis client or cluster, a node-redis client or cluster, or an InvalidationSubscriber',
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

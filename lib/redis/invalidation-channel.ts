@@ -31,6 +31,9 @@ export class InvalidationChannel {
   private subscribed = false;
   /** When the current subscription began: a heartbeat sent before it proves nothing about it. */
   private subscribedAt = Number.POSITIVE_INFINITY;
+  /** Number of the latest heartbeat heard, and of the next one sent (every heartbeat sent is numbered). */
+  private heardSequence: number | undefined;
+  private sequence = 0;
   private beating = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -84,9 +87,14 @@ export class InvalidationChannel {
       // Anything else on the channel cannot be understood: forget everything rather than guess.
       else this.options.onReset();
     } else if (channel === this.heartbeatChannel) {
-      const sentAt = Number(message);
+      const [sentAt, sequence] = message.split(':').map(Number);
       if (Number.isFinite(sentAt) && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) {
+        // A heartbeat missing from the sequence means messages may have been lost without the
+        // connection saying so (a cluster client moving its subscription to another node, the
+        // publishing primary failing over): forget everything, then trust again.
+        if (this.heardSequence !== undefined && sequence !== this.heardSequence + 1) this.options.onReset();
         this.heardSentAt = sentAt;
+        this.heardSequence = sequence;
       }
     }
   }
@@ -95,6 +103,7 @@ export class InvalidationChannel {
     this.subscribed = false;
     this.subscribedAt = Number.POSITIVE_INFINITY;
     this.heardSentAt = Number.NEGATIVE_INFINITY;
+    this.heardSequence = undefined;
     this.options.onReset();
   }
 
@@ -103,7 +112,7 @@ export class InvalidationChannel {
     if (this.beating || this.closed || !this.subscribed) return;
     this.beating = true;
     this.options
-      .publish(this.heartbeatChannel, String(this.options.now()))
+      .publish(this.heartbeatChannel, `${this.options.now()}:${this.sequence++}`)
       .catch(() => undefined) // a failed heartbeat is simply not heard: the cache stops being trusted
       .finally(() => (this.beating = false));
   }

@@ -1,5 +1,5 @@
 // Types only: ioredis is an optional peer.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** What the invalidation channel hears from its subscriber connection. */
 export interface SubscriberEvents {
@@ -22,11 +22,11 @@ export interface InvalidationSubscriber {
 }
 
 /**
- * An ioredis client (`Redis`) as a subscriber. The client must be its own connection (a
- * subscribed connection runs no other command): `redis.duplicate()` makes one. With `owned`,
- * close() disconnects it.
+ * An ioredis client (`Redis`, or `Cluster`: it listens on one node, to which a cluster forwards
+ * every PUBLISH) as a subscriber. The client must be its own connection (a subscribed connection
+ * runs no other command): `redis.duplicate()` makes one. With `owned`, close() disconnects it.
  */
-export function ioredisSubscriber(client: Redis, owned = false): InvalidationSubscriber {
+export function ioredisSubscriber(client: Redis | Cluster, owned = false): InvalidationSubscriber {
   let listening: { channels: readonly string[]; events: SubscriberEvents } | undefined;
   let closed = false;
   const onMessage = (channel: string, message: string): void => listening?.events.message(channel, message);
@@ -65,47 +65,6 @@ export function ioredisSubscriber(client: Redis, owned = false): InvalidationSub
         await client.unsubscribe(...listening.channels).catch(() => undefined);
       }
       listening = undefined;
-    },
-  };
-}
-
-/**
- * A subscriber with its own ioredis client for `url`, made when it starts (ioredis is loaded
- * then) and disconnected by close(). It reconnects forever, at most a second apart.
- */
-export function urlSubscriber(
-  url: string,
-  clientOptions: Readonly<Record<string, unknown>> = {},
-): InvalidationSubscriber {
-  let made: InvalidationSubscriber | undefined;
-  let closed = false;
-  return {
-    async subscribe(channels, events) {
-      let RedisClient: typeof Redis;
-      try {
-        ({ Redis: RedisClient } = await import('ioredis'));
-      } catch (error) {
-        throw new Error(
-          `nest-rest-jwt: the revocation cache needs the ioredis package (npm install ioredis): ${String(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      if (closed) return;
-      const client = new RedisClient(url, {
-        retryStrategy: (times: number) => Math.min(times * 100, 1000),
-        maxRetriesPerRequest: 0,
-        ...clientOptions,
-      });
-      // Losing the connection is reported to the channel (down), which stops trusting the cache.
-      client.on('error', () => undefined);
-      made = ioredisSubscriber(client, true);
-      await made.subscribe(channels, events);
-    },
-    async close() {
-      closed = true;
-      await made?.close();
     },
   };
 }

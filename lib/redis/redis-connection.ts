@@ -109,18 +109,25 @@ class IoredisConnection extends CallConnection {
     super(ioredis, ioredis.isCluster === true ? 'ioredis cluster' : 'ioredis', ioredis.isCluster === true);
   }
 
+  override async send(key: string, command: string, args: readonly (string | number)[]): Promise<unknown> {
+    if (!this.cluster || command.toUpperCase() !== 'PUBLISH') return super.send(key, command, args);
+    // PUBLISH names no key: ioredis would send it to any node. The revocation cache needs its
+    // messages sent to one node (the owner of `key`), so that they reach subscribers in order.
+    return this.afterKey(key, ['publish', ...args]);
+  }
+
   override async wait(key: string, replicas: number, timeoutMs: number): Promise<number> {
     if (!this.cluster) return super.wait(key, replicas, timeoutMs);
+    return waitReply(await this.afterKey(key, ['wait', replicas, timeoutMs]));
+  }
+
+  /** A keyless command sent to the node that owns `key`. */
+  private async afterKey(key: string, command: (string | number)[]): Promise<unknown> {
     // A keyless command goes to any node; in a pipeline it goes where the pipeline's key lives.
-    const replies = await this.ioredis
-      .pipeline([
-        ['pttl', key],
-        ['wait', replicas, timeoutMs],
-      ])
-      .exec();
-    const [error, reply] = replies?.[1] ?? [new Error('nest-rest-jwt: no reply to WAIT'), undefined];
+    const replies = await this.ioredis.pipeline([['pttl', key], command]).exec();
+    const [error, reply] = replies?.[1] ?? [new Error(`nest-rest-jwt: no reply to ${command[0]}`), undefined];
     if (error) throw error;
-    return waitReply(reply);
+    return reply;
   }
 
   override clusterReplicas(key: string): number | undefined {

@@ -37,10 +37,13 @@ describe('CachedRevocationStore options', () => {
       { heartbeatMs: '20' },
       'option "revocationCache.heartbeatMs" must be a whole number of milliseconds, at least 1 (got "20")',
     ],
-    [{ maxLagMs: 20 }, 'option "revocationCache.maxLagMs" must be more than heartbeatMs (20)'],
+    [{ maxLagMs: 10 }, 'option "revocationCache.maxLagMs" must be more than heartbeatMs (10)'],
     [{ channel: '' }, 'option "revocationCache.channel" must be a non-empty string'],
     [{ store: new MemoryRevocationStore() }, 'option "revocationCache.store" must be a RedisRevocationStore'],
-    [{ subscriber: {} }, 'option "revocationCache.subscriber" must be an ioredis client or an InvalidationSubscriber'],
+    [
+      { subscriber: {} },
+      'option "revocationCache.subscriber" must be an ioredis client or cluster, a node-redis client or cluster, or an InvalidationSubscriber',
+    ],
   ])('refuses %j at construction', (given, message) => {
     const options = { store: fakeStore(), subscriber: silent, ...given } as unknown as CachedRevocationStoreOptions;
     expect(refusal(() => new CachedRevocationStore(options))).toBe(`nest-rest-jwt: ${message}`);

@@ -105,6 +105,26 @@ describe('InvalidationChannel', () => {
     expect(t.channel.trusted).toBe(true);
   });
 
+  it('a heartbeat missing from the sequence resets (messages lost while the connection said nothing), then trusts again', async () => {
+    const t = setUp();
+    open.push(t.channel);
+    await t.channel.start();
+    t.subscriber.events?.up();
+    const heartbeat = t.subscriber.channels[1];
+    const at = t.clock.now;
+    t.heard.length = 0;
+    t.subscriber.events?.message(heartbeat, `${at}:0`);
+    t.subscriber.events?.message(heartbeat, `${at + 1}:1`);
+    expect(t.heard).toEqual([]);
+    expect(t.channel.trusted).toBe(true);
+    // Heartbeat 2 never arrived: a revocation published with it may not have either.
+    t.subscriber.events?.message(heartbeat, `${at + 3}:3`);
+    expect(t.heard).toEqual(['reset']);
+    expect(t.channel.trusted).toBe(true);
+    t.subscriber.events?.message(heartbeat, `${at + 4}:4`);
+    expect(t.heard).toEqual(['reset']);
+  });
+
   it('passes revocations on; anything it cannot read resets everything', async () => {
     const t = setUp();
     open.push(t.channel);
