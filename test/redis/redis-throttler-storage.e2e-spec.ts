@@ -5,9 +5,10 @@ import { JwtAuthModule } from '../../lib/index.js';
 import { RedisRevocationStore, RedisThrottlerStorage } from '../../lib/redis/index.js';
 import { ADAPTERS, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
 import { OBTAIN } from '../support/endpoints.js';
-import { freePort, RedisServerProcess, redisServerAvailability } from '../support/redis-server.js';
+import { eventually, freePort, RedisServerProcess, redisServerAvailability } from '../support/redis-server.js';
 
 const THROTTLED = 'Request was throttled. Expected available in 60 seconds.';
+const CANNOT_COUNT = 'Login attempts cannot be counted right now. Try again later.';
 const availability = redisServerAvailability();
 
 if (!availability.available) {
@@ -145,6 +146,47 @@ if (!availability.available) {
       // Even the right password: the username is blocked for the window, on both instances.
       const right = await request(b.server).post(OBTAIN).send({ username: 'admin', password: 'abc123' });
       expect(right.status).toBe(429);
+    });
+  });
+
+  describe.each(ADAPTERS)('fallback: false, and Redis down during a login (%s)', (adapter) => {
+    let redis: RedisServerProcess;
+    let app: TestApp;
+
+    beforeAll(async () => {
+      redis = new RedisServerProcess(await freePort());
+      await redis.start();
+      const store = await RedisRevocationStore.fromUrl(redis.url);
+      app = await startApp(
+        adapter,
+        JwtAuthModule.forRoot({
+          secretKey: SECRET,
+          errorFormat: 'drf',
+          revocationStore: store,
+          loginThrottle: { limit: 4, storage: new RedisThrottlerStorage({ client: store, fallback: false }) },
+          imports: [UsersModule],
+        }),
+      );
+    });
+    afterAll(async () => {
+      await app?.close();
+      await redis?.remove();
+    });
+
+    it('answers 503 with a clear message (never 500, no token), and logs in again once Redis is back', async () => {
+      const login = () => request(app.server).post(OBTAIN).send({ username: 'admin', password: 'abc123' });
+      expect((await login()).status).toBe(200);
+      await redis.stop();
+      try {
+        const response = await login();
+        expect({ status: response.status, body: response.body }).toEqual({
+          status: 503,
+          body: { detail: CANNOT_COUNT },
+        });
+      } finally {
+        await redis.start();
+      }
+      expect(await eventually(async () => (await login()).status === 200, 10_000)).toBe(true);
     });
   });
 }
