@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
 import {
   CachedRevocationStore,
+  clusterNodesSubscriber,
   RedisRevocationStore,
   RedisThrottlerStorage,
   urlSubscriber,
@@ -105,7 +106,10 @@ function redisStores(
       throw new SampleConfigError('REDIS_CLUSTER_NODES must be host:port seed nodes, separated by commas');
     }
     const store = new RedisRevocationStore({ clientLibrary, clusterNodes: seeds });
-    return { revocations: store, throttle: new RedisThrottlerStorage({ client: store }) };
+    const throttle = new RedisThrottlerStorage({ client: store });
+    if (!cached) return { revocations: store, throttle };
+    const subscriber = clusterNodesSubscriber(seeds, {}, clientLibrary);
+    return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
   }
   // Not echoed: the URL may carry a password.
   if (!/^rediss?:\/\/[^/]/i.test(url!)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
@@ -115,7 +119,12 @@ function redisStores(
   const store = new RedisRevocationStore({ clientLibrary, clientOptions, url: url! });
   const throttle = new RedisThrottlerStorage({ client: store });
   if (!cached) return { revocations: store, throttle };
-  const subscriber = urlSubscriber(url!, { connectionName: 'nest-rest-jwt-revocation-channel' });
+  const channelName = 'nest-rest-jwt-revocation-channel';
+  const subscriber = urlSubscriber(
+    url!,
+    clientLibrary === 'redis' ? { name: channelName } : { connectionName: channelName },
+    clientLibrary,
+  );
   return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
 }
 

@@ -13,6 +13,7 @@ import {
   RedisServerProcess,
   redisServerAvailability,
 } from '../support/redis-server.js';
+import { RedisClusterProcesses } from '../support/redis-cluster.js';
 import { useSampleEnv } from '../support/sample-env.js';
 
 /**
@@ -27,6 +28,8 @@ const SAMPLE_ENV = [
   'REDIS_URL',
   'JWT_REVOCATION_CACHE',
   'LOGIN_THROTTLE_LIMIT',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_CLIENT_LIBRARY',
 ];
 const { tempDir, setEnv } = useSampleEnv(SAMPLE_ENV, 'nest-rest-jwt-several-');
 const availability = redisServerAvailability();
@@ -99,4 +102,64 @@ if (!availability.available) {
       }
     });
   });
+
+  describe.each(['ioredis', 'redis'])(
+    'two sample instances with REDIS_CLUSTER_NODES and JWT_REVOCATION_CACHE, REDIS_CLIENT_LIBRARY=%s (Express and Fastify)',
+    (library) => {
+      let cluster: RedisClusterProcesses;
+      const apps: INestApplication[] = [];
+      let a: App;
+      let b: App;
+      const mgets = async (): Promise<number> => {
+        const counts = await Promise.all(cluster.servers.map(async (node) => (await commandCalls(node.url)).mget ?? 0));
+        return counts.reduce((sum, count) => sum + count, 0);
+      };
+
+      beforeAll(async () => {
+        cluster = await RedisClusterProcesses.start();
+        setEnv({
+          SAMPLE_DB: join(tempDir, `users-${library}.sqlite3`),
+          JWT_SECRET_KEY: 'several-instances-e2e-secret-long-enough',
+          JWT_ERROR_FORMAT: 'drf',
+          REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+          REDIS_CLIENT_LIBRARY: library,
+          JWT_REVOCATION_CACHE: 'true',
+          LOGIN_THROTTLE_LIMIT: '4',
+        });
+        apps.push(await createApp('express', { logger: false }));
+        apps.push(await createApp('fastify', { logger: false }));
+        [a, b] = apps.map((app) => app.getHttpServer() as App);
+      }, 120_000);
+      afterAll(async () => {
+        await Promise.all(apps.map((app) => app.close()));
+        await cluster?.remove();
+      });
+
+      it('eight wrong passwords, four on each instance: the fifth and later are refused 429', async () => {
+        const statuses: number[] = [];
+        for (const server of [a, b, a, b, a, b, a, b]) {
+          statuses.push(
+            (await request(server).post('/api-token-auth/').send({ username: 'ghost', password: 'no' })).status,
+          );
+        }
+        expect(statuses).toEqual([400, 400, 400, 400, 429, 429, 429, 429]);
+      });
+
+      it('a token revoked on one is refused by the other, which had it cached', async () => {
+        const get = (server: App, token: string) =>
+          request(server).get('/protected-url/').set('Authorization', `JWT ${token}`);
+        const token = await obtainToken(a);
+        expect(await eventually(async () => (await get(b, token)).status === 200, 5000)).toBe(true);
+        expect(
+          await eventually(async () => {
+            const before = await mgets();
+            return (await get(b, token)).status === 200 && (await mgets()) === before;
+          }, 10_000),
+        ).toBe(true); // served from B's cache once its channel is trusted
+        expect((await request(a).post('/api-token-revoke/').send({ token })).status).toBe(200);
+        expect(await eventually(async () => (await get(b, token)).status === 401, 5000, 5)).toBe(true);
+        expect((await get(b, token)).body).toEqual({ detail: 'Token has been revoked.' });
+      });
+    },
+  );
 }
