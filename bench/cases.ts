@@ -9,6 +9,8 @@ export const GUARD_CASES = [
   'ours-es256',
   'recipe-string',
   'recipe-keyobject',
+  'sample-open',
+  'sample-guarded',
 ] as const;
 export const LOGIN_CASES = ['login-cheap', 'login-realistic'] as const;
 export type CaseName = (typeof GUARD_CASES)[number] | (typeof LOGIN_CASES)[number];
@@ -16,6 +18,8 @@ export type CaseName = (typeof GUARD_CASES)[number] | (typeof LOGIN_CASES)[numbe
 export const REDIS_CASE = 'ours-hs256-redis' satisfies CaseName;
 /** The Redis store behind its local cache (CachedRevocationStore): the same token on every request. */
 export const CACHED_CASE = 'ours-hs256-redis-cached' satisfies CaseName;
+/** The sample app itself (sample/create-app.ts, in-memory revocations, a temporary SQLite file). */
+export const SAMPLE_CASES: readonly CaseName[] = ['sample-open', 'sample-guarded'];
 /** The cases that talk to Redis. */
 export const REDIS_CASES: readonly CaseName[] = [REDIS_CASE, CACHED_CASE];
 /** The key prefix of the benchmark's revocation entries in Redis. */
@@ -33,6 +37,8 @@ export const CASE_LABELS: Record<CaseName, string> = {
   'ours-es256': 'nest-rest-jwt ES256',
   'recipe-string': 'official recipe, string secret',
   'recipe-keyobject': 'official recipe, KeyObject secret',
+  'sample-open': 'the sample, its open route (GET /public/)',
+  'sample-guarded': 'the sample, its guarded route (GET /protected-url/, its SQLite user lookup included)',
   'login-cheap': 'login, cheap hash (PBKDF2 1,000)',
   'login-realistic': 'login, realistic hash (PBKDF2 1,200,000)',
 };
