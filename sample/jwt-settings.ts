@@ -82,7 +82,9 @@ function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
   }
   const library = readString(env, 'REDIS_CLIENT_LIBRARY');
   const clientLibrary =
-    library === undefined ? undefined : readChoice(env, 'REDIS_CLIENT_LIBRARY', ['ioredis', 'redis'] as const, 'ioredis');
+    library === undefined
+      ? undefined
+      : readChoice(env, 'REDIS_CLIENT_LIBRARY', ['ioredis', 'redis'] as const, 'ioredis');
   if (nodes !== undefined) {
     const seeds = nodes.split(',').map((node) => node.trim());
     if (seeds.some((node) => !/^(rediss?:\/\/)?[^/:]+:\d+$/i.test(node))) {
@@ -93,7 +95,8 @@ function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
   // Not echoed: the URL may carry a password.
   if (!/^rediss?:\/\/[^/]/i.test(url!)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
   // The connections are named (ioredis: connectionName, node-redis: name): the tests count them.
-  const clientOptions = clientLibrary === 'redis' ? { name: 'nest-rest-jwt-sample' } : { connectionName: 'nest-rest-jwt-sample' };
+  const clientOptions =
+    clientLibrary === 'redis' ? { name: 'nest-rest-jwt-sample' } : { connectionName: 'nest-rest-jwt-sample' };
   return new RedisRevocationStore({ clientLibrary, clientOptions, url: url! });
 }
 
