@@ -160,7 +160,12 @@ function nodeRedisClient(
           ...clientOptions,
         });
   let firstError: ((error: Error) => void) | undefined;
-  client.on('error', (error: Error) => firstError?.(error));
+  // One server: a refused first connection is only an 'error' event (connect() keeps retrying).
+  // A cluster tries its seed nodes in turn (a dead one among them is fine), and connect()
+  // rejects when none answers.
+  client.on('error', (error: Error) => {
+    if ('url' in target) firstError?.(error);
+  });
   let connecting: Promise<void> | undefined;
   return {
     client: client as unknown as RedisStoreClient,
@@ -181,11 +186,16 @@ function nodeRedisClient(
         );
       })),
     close: async (closeTimeoutMs) => {
-      if (!client.isOpen) return;
       try {
+        // Still connecting (or never connected): nothing to let arrive, and retries must stop.
+        if (!client.isReady) throw new Error('not connected');
         await withTimeout(client.close(), closeTimeoutMs, 'QUIT');
       } catch {
-        client.destroy();
+        try {
+          client.destroy();
+        } catch {
+          // already closed
+        }
       }
     },
   };

@@ -49,6 +49,8 @@ export interface RedisConnection {
   clusterReplicas(key: string): number | undefined;
   /** Which node owns `key` (its address; one server: `''`), to remember what it said. */
   node(key: string): string;
+  /** INFO replication of the node that owns `key`. */
+  infoReplication(key: string): Promise<string>;
 }
 
 /** Chooses the adapter for a client by what it has. */
@@ -101,6 +103,10 @@ class CallConnection implements RedisConnection {
   node(_key: string): string {
     return '';
   }
+
+  async infoReplication(_key: string): Promise<string> {
+    return String(await this.client.call('INFO', 'replication'));
+  }
 }
 
 /** ioredis `Redis` (one connection) or `Cluster` (which routes each command by its key). */
@@ -113,27 +119,33 @@ class IoredisConnection extends CallConnection {
     if (!this.cluster || command.toUpperCase() !== 'PUBLISH') return super.send(key, command, args);
     // PUBLISH names no key: ioredis would send it to any node. The revocation cache needs its
     // messages sent to one node (the owner of `key`), so that they reach subscribers in order.
-    return this.afterKey(key, ['publish', ...args]);
+    return this.sendToOwner(key, ['publish', ...args]);
   }
 
   override async wait(key: string, replicas: number, timeoutMs: number): Promise<number> {
     if (!this.cluster) return super.wait(key, replicas, timeoutMs);
-    return waitReply(await this.afterKey(key, ['wait', replicas, timeoutMs]));
+    return waitReply(await this.sendToOwner(key, ['wait', replicas, timeoutMs]));
   }
 
-  /** A keyless command sent to the node that owns `key`. */
-  private async afterKey(key: string, command: (string | number)[]): Promise<unknown> {
-    // A keyless command goes to any node; in a pipeline it goes where the pipeline's key lives.
+  /**
+   * Asks the node that owns `key` itself (INFO replication): the client's own topology may not
+   * list a replica the primary already has.
+   */
+  override async infoReplication(key: string): Promise<string> {
+    if (!this.cluster) return super.infoReplication(key);
+    return String(await this.sendToOwner(key, ['info', 'replication']));
+  }
+
+  /** A keyless command goes to any node; in a pipeline it goes where the pipeline's key lives. */
+  private async sendToOwner(key: string, command: (string | number)[]): Promise<unknown> {
     const replies = await this.ioredis.pipeline([['pttl', key], command]).exec();
     const [error, reply] = replies?.[1] ?? [new Error(`nest-rest-jwt: no reply to ${command[0]}`), undefined];
     if (error) throw error;
     return reply;
   }
 
-  override clusterReplicas(key: string): number | undefined {
-    if (!this.cluster) return undefined;
-    const nodes = this.ioredis.slots?.[clusterSlot(key)];
-    return nodes === undefined ? 0 : Math.max(0, nodes.length - 1);
+  override clusterReplicas(): undefined {
+    return undefined;
   }
 
   override node(key: string): string {
@@ -161,6 +173,10 @@ class NodeRedisConnection implements RedisConnection {
 
   node(): string {
     return '';
+  }
+
+  async infoReplication(): Promise<string> {
+    return String(await this.client.sendCommand(['INFO', 'replication']));
   }
 }
 
@@ -198,14 +214,18 @@ class NodeRedisClusterConnection implements RedisConnection {
     return waitReply(await this.unreachableRediscovers(key, this.client.sendCommand(key, false, command)));
   }
 
-  /** Known only with `useReplicas`; else the store asks the node. */
-  clusterReplicas(key: string): number | undefined {
-    return this.client.slots[clusterSlot(key)]?.replicas?.length;
+  /** Asked of the node itself: the client's topology lists replicas only with `useReplicas`. */
+  clusterReplicas(): undefined {
+    return undefined;
   }
 
   node(key: string): string {
     const master = this.client.getSlotMaster(clusterSlot(key)) as { address?: unknown } | undefined;
     return typeof master?.address === 'string' ? master.address : '';
+  }
+
+  async infoReplication(key: string): Promise<string> {
+    return String(await this.send(key, 'INFO', ['replication']));
   }
 
   private async unreachableRediscovers<T>(key: string, sent: Promise<T>): Promise<T> {

@@ -65,7 +65,7 @@ export class ReplicaWait {
 
   /** INFO replication of the node that owns `key`: its `connected_slaves`. */
   private async askNode(key: string, node: string): Promise<number> {
-    const info = String(await this.connection.send(key, 'INFO', ['replication']));
+    const info = await this.connection.infoReplication(key);
     const match = /^connected_slaves:(\d+)/m.exec(info);
     const replicas = match ? Number(match[1]) : 0;
     this.known.set(node, { replicas, at: this.now() });

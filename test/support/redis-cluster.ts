@@ -151,6 +151,8 @@ export class RedisClusterProcesses {
         if (!info.includes('cluster_state:ok')) return false;
         const replication = String(await ask(server.port, ['INFO', 'replication']).catch(() => ''));
         if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
+        // Every primary knows its replica (the store asks it before a WAIT).
+        if (replication.includes('role:master') && replication.includes('connected_slaves:0')) return false;
       }
       return true;
     };
