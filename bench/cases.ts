@@ -4,15 +4,24 @@ export const GUARD_CASES = [
   'noop-guard',
   'ours-hs256',
   'ours-hs256-redis',
+  'ours-hs256-redis-cached',
   'ours-rs256',
   'ours-es256',
   'recipe-string',
   'recipe-keyobject',
+  'sample-open',
+  'sample-guarded',
 ] as const;
 export const LOGIN_CASES = ['login-cheap', 'login-realistic'] as const;
 export type CaseName = (typeof GUARD_CASES)[number] | (typeof LOGIN_CASES)[number];
 /** The case that needs a Redis server (its URL reaches the server process as BENCH_REDIS_URL). */
 export const REDIS_CASE = 'ours-hs256-redis' satisfies CaseName;
+/** The Redis store behind its local cache (CachedRevocationStore): the same token on every request. */
+export const CACHED_CASE = 'ours-hs256-redis-cached' satisfies CaseName;
+/** The sample app itself (sample/create-app.ts, in-memory revocations, a temporary SQLite file). */
+export const SAMPLE_CASES: readonly CaseName[] = ['sample-open', 'sample-guarded'];
+/** The cases that talk to Redis. */
+export const REDIS_CASES: readonly CaseName[] = [REDIS_CASE, CACHED_CASE];
 /** The key prefix of the benchmark's revocation entries in Redis. */
 export const REDIS_PREFIX = 'nest-rest-jwt-bench:';
 export const ADAPTERS = ['express', 'fastify'] as const;
@@ -23,10 +32,13 @@ export const CASE_LABELS: Record<CaseName, string> = {
   'noop-guard': 'do-nothing guard (floor)',
   'ours-hs256': 'nest-rest-jwt HS256',
   'ours-hs256-redis': 'nest-rest-jwt HS256, Redis store',
+  'ours-hs256-redis-cached': 'nest-rest-jwt HS256, Redis store + local cache',
   'ours-rs256': 'nest-rest-jwt RS256',
   'ours-es256': 'nest-rest-jwt ES256',
   'recipe-string': 'official recipe, string secret',
   'recipe-keyobject': 'official recipe, KeyObject secret',
+  'sample-open': 'the sample, its open route (GET /public/)',
+  'sample-guarded': 'the sample, its guarded route (GET /protected-url/, its SQLite user lookup included)',
   'login-cheap': 'login, cheap hash (PBKDF2 1,000)',
   'login-realistic': 'login, realistic hash (PBKDF2 1,200,000)',
 };
@@ -53,4 +65,14 @@ export interface RevocationMemoryResult {
   markTokenMicros: number;
   lookupMissMicros: number;
   lookupHitMicros: number;
+}
+
+/** What the revocation-cache child process reports (bench/revocation-cache.ts). */
+export interface RevocationCacheResult {
+  samples: number;
+  invalidationP50Ms: number;
+  invalidationP99Ms: number;
+  invalidationMaxMs: number;
+  entries: number;
+  bytesPerEntry: number;
 }

@@ -13,7 +13,10 @@ import {
   CASE_LABELS,
   GUARD_CASES,
   LOGIN_CASES,
+  CACHED_CASE,
   REDIS_CASE,
+  REDIS_CASES,
+  type RevocationCacheResult,
   type RevocationMemoryResult,
   type ServerMessage,
 } from './cases.js';
@@ -31,6 +34,8 @@ const ROUNDS = env('BENCH_ROUNDS', 9);
 const LOGIN_REQUESTS = env('BENCH_LOGIN_REQUESTS', 20);
 const MEMORY_REQUESTS = env('BENCH_MEMORY_REQUESTS', 1_000_000);
 const REVOKED_ENTRIES = env('BENCH_REVOKED_ENTRIES', 1_000_000);
+const CACHE_ENTRIES = env('BENCH_CACHE_ENTRIES', 100_000);
+const INVALIDATION_SAMPLES = env('BENCH_INVALIDATION_SAMPLES', 1000);
 const CONNECTIONS = 10;
 
 interface Server {
@@ -85,7 +90,7 @@ async function cpuPerRequest(
   amount: number,
   connections?: number,
 ): Promise<{ server: number; redis?: number; lookups?: number }> {
-  const withRedis = server.name === REDIS_CASE && redis !== undefined;
+  const withRedis = REDIS_CASES.includes(server.name) && redis !== undefined;
   const redisBefore = withRedis ? await redis!.stats() : undefined;
   const before = await usage(server);
   await load(server, amount, connections);
@@ -123,8 +128,8 @@ async function measureCases(
 ) {
   const servers = await Promise.all(names.map((name) => start(adapter, name)));
   const samples: number[][] = names.map(() => []);
-  const redisSamples: number[] = [];
-  const lookupsPerRequest: number[] = [];
+  const redisSamples: Partial<Record<CaseName, number[]>> = {};
+  const lookupsPerRequest: Partial<Record<CaseName, number[]>> = {};
   try {
     for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
     for (let round = 0; round < rounds; round++) {
@@ -134,8 +139,8 @@ async function measureCases(
         const i = (round + k) % servers.length;
         const sample = await cpuPerRequest(servers[i], amount, connections);
         samples[i].push(sample.server);
-        if (sample.redis !== undefined) redisSamples.push(sample.redis);
-        if (sample.lookups !== undefined) lookupsPerRequest.push(sample.lookups);
+        if (sample.redis !== undefined) (redisSamples[servers[i].name] ??= []).push(sample.redis);
+        if (sample.lookups !== undefined) (lookupsPerRequest[servers[i].name] ??= []).push(sample.lookups);
       }
     }
   } finally {
@@ -144,14 +149,20 @@ async function measureCases(
   const cases: Record<string, CaseResult> = Object.fromEntries(
     names.map((name, i) => [name, { medianMicros: median(samples[i]), samples: samples[i] }]),
   );
-  if (redisSamples.length > 0) {
-    // Proof that every request asked Redis: one MGET per request (a few more are other clients').
-    const lookups = Math.min(...lookupsPerRequest);
-    if (lookups < 1) throw new Error(`${adapter}/${REDIS_CASE}: only ${lookups} Redis lookups per request`);
-    cases[REDIS_CASE] = {
-      ...cases[REDIS_CASE],
-      redisServerMedianMicros: median(redisSamples),
-      redisServerSamples: redisSamples,
+  for (const name of REDIS_CASES) {
+    const samplesOfRedis = redisSamples[name];
+    if (samplesOfRedis === undefined) continue;
+    // The Redis store: one MGET per request (a few more are other clients'). Behind the cache:
+    // as good as none (the token is the same on every request; the first one was the warm-up's).
+    const lookups = name === REDIS_CASE ? Math.min(...lookupsPerRequest[name]!) : Math.max(...lookupsPerRequest[name]!);
+    if (name === REDIS_CASE && lookups < 1)
+      throw new Error(`${adapter}/${name}: only ${lookups} Redis lookups per request`);
+    if (name === CACHED_CASE && lookups > 0.01)
+      throw new Error(`${adapter}/${name}: ${lookups} Redis lookups per request`);
+    cases[name] = {
+      ...cases[name],
+      redisServerMedianMicros: median(samplesOfRedis),
+      redisServerSamples: samplesOfRedis,
       redisLookupsPerRequest: lookups,
     };
   }
@@ -178,6 +189,21 @@ function measureRevocationMemory(): Promise<RevocationMemoryResult> {
     child.once('message', (message: RevocationMemoryResult) => (result = message));
     child.once('exit', (code) =>
       result ? resolve(result) : reject(new Error(`revocation-memory exited with ${code} and no result`)),
+    );
+  });
+}
+
+/** Invalidation latency between two cached stores, and heap per cached entry, in a process of its own. */
+function measureRevocationCache(url: string): Promise<RevocationCacheResult> {
+  const child = fork(join(here, 'revocation-cache.js'), [url, String(CACHE_ENTRIES), String(INVALIDATION_SAMPLES)], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: RevocationCacheResult | undefined;
+    child.once('message', (message: RevocationCacheResult) => (result = message));
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`revocation-cache exited with ${code} and no result`)),
     );
   });
 }
@@ -219,7 +245,7 @@ async function main(): Promise<void> {
   if ('skipped' in started) {
     console.log(`${REDIS_CASE}: SKIPPED (${started.skipped})`);
     results.redis = { skipped: started.skipped };
-    guardCases = GUARD_CASES.filter((name) => name !== REDIS_CASE);
+    guardCases = GUARD_CASES.filter((name) => !REDIS_CASES.includes(name));
   } else {
     redis = started;
     console.log(`${REDIS_CASE}: ${redis.description}`);
@@ -234,6 +260,11 @@ async function main(): Promise<void> {
       console.log(`${adapter}: logins...`);
       const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
       http[adapter] = { ...guards, ...logins };
+    }
+    if (redis) {
+      console.log('revocation cache: invalidation latency between two instances, memory per entry...');
+      results.revocationCache = await measureRevocationCache(redis.url);
+      console.log('revocation cache', JSON.stringify(results.revocationCache));
     }
     console.log('redis store: lookups while nothing listens...');
     outage = await runRedisOutage(redis?.url);
@@ -272,12 +303,16 @@ async function main(): Promise<void> {
         ? {
             'ours-hs256-redis / noop-guard': ratio(REDIS_CASE, 'noop-guard'),
             'ours-hs256-redis / ours-hs256': ratio(REDIS_CASE, 'ours-hs256'),
+            'ours-hs256-redis-cached / noop-guard': ratio(CACHED_CASE, 'noop-guard'),
+            'ours-hs256-redis-cached / ours-hs256': ratio(CACHED_CASE, 'ours-hs256'),
           }
         : {}),
       'ours-rs256 / noop-guard': ratio('ours-rs256', 'noop-guard'),
       'ours-es256 / noop-guard': ratio('ours-es256', 'noop-guard'),
       'recipe-string / ours-hs256': ratio('recipe-string', 'ours-hs256'),
       'recipe-keyobject / ours-hs256': ratio('recipe-keyobject', 'ours-hs256'),
+      // What a user of the sample pays for the guard (target <= 1.3x), its user lookup included.
+      'sample-guarded / sample-open': ratio('sample-guarded', 'sample-open'),
     };
   }
   results.ratios = ratios;
@@ -295,8 +330,10 @@ async function main(): Promise<void> {
     console.log(`| ${CASE_LABELS[name]} | ${ADAPTERS.map(cell).join(' | ')} |`);
   }
   if (redis) {
-    const cell = (a: AdapterName) => String(round1(http[a][REDIS_CASE].redisServerMedianMicros ?? NaN));
-    console.log(`| (redis-server's own CPU, ${REDIS_CASE}) | ${ADAPTERS.map(cell).join(' | ')} |`);
+    for (const name of REDIS_CASES) {
+      const cell = (a: AdapterName) => String(round1(http[a][name].redisServerMedianMicros ?? NaN));
+      console.log(`| (redis-server's own CPU, ${name}) | ${ADAPTERS.map(cell).join(' | ')} |`);
+    }
   }
   console.log('\nratios', JSON.stringify(ratios));
   console.log('in-process', JSON.stringify(results.inProcess));

@@ -11,6 +11,7 @@ import {
   type Type,
   UseGuards,
   type DynamicModule,
+  type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
@@ -18,6 +19,9 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { createSecretKey, generateKeyPairSync, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import {
@@ -28,7 +32,7 @@ import {
   type RevocationStore,
   UserLookupService,
 } from '../lib/index.js';
-import { RedisRevocationStore } from '../lib/redis/index.js';
+import { CachedRevocationStore, RedisRevocationStore } from '../lib/redis/index.js';
 import { type AdapterName, type CaseName, REDIS_PREFIX, type ServerMessage } from './cases.js';
 
 const [adapterName, caseName] = process.argv.slice(2) as [AdapterName, CaseName];
@@ -171,6 +175,11 @@ async function appModule(): Promise<DynamicModule> {
       const store = await RedisRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX });
       return oursModule('HS256', false, store);
     }
+    case 'ours-hs256-redis-cached': {
+      const url = process.env.BENCH_REDIS_URL;
+      if (!url) throw new Error('ours-hs256-redis-cached needs BENCH_REDIS_URL');
+      return oursModule('HS256', false, await CachedRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX }));
+    }
     case 'ours-rs256':
       return oursModule('RS256');
     case 'ours-es256':
@@ -179,6 +188,9 @@ async function appModule(): Promise<DynamicModule> {
       return recipeModule(SECRET);
     case 'recipe-keyobject':
       return recipeModule(createSecretKey(Buffer.from(SECRET)));
+    case 'sample-open':
+    case 'sample-guarded':
+      throw new Error('the sample cases run the sample app (sampleApp)');
     case 'login-cheap':
     case 'login-realistic':
       BenchUsers.iterations = caseName === 'login-cheap' ? 1000 : 1_200_000;
@@ -186,16 +198,37 @@ async function appModule(): Promise<DynamicModule> {
   }
 }
 
+/**
+ * The sample as `npm start` runs it (createApp: its AppModule from the environment, Swagger, its
+ * SQLite users), with an HS256 secret, in-memory revocations and a temporary database; loaded
+ * only for these cases.
+ */
+async function sampleApp(): Promise<INestApplication> {
+  const dir = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-bench-sample-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  Object.assign(process.env, { SAMPLE_DB: join(dir, 'users.sqlite3'), JWT_SECRET_KEY: SECRET });
+  for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'JWT_AUTH_COOKIE']) delete process.env[name];
+  const { createApp } = await import('../sample/create-app.js');
+  return createApp(adapterName, { logger: false });
+}
+
 async function main(): Promise<void> {
-  const app =
-    adapterName === 'fastify'
+  const sample = caseName.startsWith('sample-');
+  const app = sample
+    ? await sampleApp()
+    : adapterName === 'fastify'
       ? await NestFactory.create<NestFastifyApplication>(await appModule(), new FastifyAdapter(), { logger: false })
       : await NestFactory.create(await appModule(), new ExpressAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
   const port = Number(new URL(await app.getUrl()).port);
   const headers: Record<string, string> = {};
   let ready: ServerMessage & { type: 'ready' } = { type: 'ready', port, headers, method: 'GET', path: '/bench' };
-  if (caseName.startsWith('ours-')) {
+  if (sample) {
+    ready = { ...ready, path: caseName === 'sample-open' ? '/public/' : '/protected-url/' };
+    const user = await app.get(UserLookupService, { strict: false }).findByUsername('admin');
+    if (user === undefined || user === null) throw new Error('the sample made no initial user');
+    headers.authorization = `JWT ${app.get(JwtAuthService, { strict: false }).issueToken(user)}`;
+  } else if (caseName.startsWith('ours-')) {
     await app.get(BenchUsers).ready;
     const tokens = app.get(JwtAuthService);
     const token = tokens.issueToken((await app.get(BenchUsers).findByUsername('admin'))!);

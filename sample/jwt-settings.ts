@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ErrorFormat, type JwtAuthModuleOptions, SUPPORTED_ALGORITHMS } from '../lib/index.js';
-import { RedisRevocationStore } from '../lib/redis/index.js';
+import {
+  CachedRevocationStore,
+  clusterNodesSubscriber,
+  RedisRevocationStore,
+  RedisThrottlerStorage,
+  urlSubscriber,
+} from '../lib/redis/index.js';
 import { simpleJwtFromEnv } from './simplejwt-settings.js';
 import { type EnvReader, readBoolean, readChoice, readDuration, readString, SampleConfigError } from './env.js';
 
@@ -26,7 +32,7 @@ export interface SampleJwtSettings {
  * applies, except JWT_ALLOW_REFRESH: on here, so that /api-token-refresh/ works out of the box.
  * Login attempts are limited as the library does by default (10 a minute per username, 100 per
  * client address) unless LOGIN_THROTTLE_LIMIT (attempts) and LOGIN_THROTTLE_TTL (the window,
- * a duration) say otherwise.
+ * a duration) say otherwise; with REDIS_URL they are counted in Redis, for every instance at once.
  */
 export function jwtSettingsFromEnv(
   env: EnvReader,
@@ -56,9 +62,13 @@ export function jwtSettingsFromEnv(
     usernameField: usernameField(env),
     revocationUnavailableStatus: readUnavailableStatus(env),
     simpleJwt: simpleJwtFromEnv(env),
-    // Last: nothing after it can throw and leave its connection open.
-    revocationStore: redisStore(env),
   };
+  // Last: nothing after it can throw and leave its connection open.
+  const redis = redisStores(env);
+  if (redis !== undefined) {
+    options.revocationStore = redis.revocations;
+    options.loginThrottle = { ...(options.loginThrottle as object), storage: redis.throttle };
+  }
   return { options, generatedSecret: isHmac(algorithm) && secretKey === undefined };
 }
 
@@ -71,14 +81,54 @@ function authCookie(env: EnvReader): JwtAuthModuleOptions['authCookie'] {
 
 /**
  * REDIS_URL (redis:// or rediss://): revocations are kept in Redis, shared by every instance of
- * the app; unset, each process keeps its own in memory. The module closes the store at shutdown.
+ * the app; REDIS_CLUSTER_NODES (seed nodes, `host:port,host:port,...`): the same in a Redis
+ * Cluster. Either way the login throttle's counts are kept there too (over the same connection);
+ * unset, each process keeps its own in memory. REDIS_CLIENT_LIBRARY (`ioredis` or `redis`) picks
+ * the client package (default: ioredis when installed). JWT_REVOCATION_CACHE=true adds the local
+ * cache of "not revoked" answers (a second connection listens for revocations). The module closes
+ * the store at shutdown.
  */
-function redisStore(env: EnvReader): JwtAuthModuleOptions['revocationStore'] {
+function redisStores(
+  env: EnvReader,
+): { revocations: NonNullable<JwtAuthModuleOptions['revocationStore']>; throttle: RedisThrottlerStorage } | undefined {
   const url = readString(env, 'REDIS_URL')?.trim();
-  if (url === undefined) return undefined;
+  const nodes = readString(env, 'REDIS_CLUSTER_NODES')?.trim();
+  if (url === undefined && nodes === undefined) return undefined;
+  if (url !== undefined && nodes !== undefined) {
+    throw new SampleConfigError('set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both');
+  }
+  const library = readString(env, 'REDIS_CLIENT_LIBRARY');
+  const clientLibrary =
+    library === undefined
+      ? undefined
+      : readChoice(env, 'REDIS_CLIENT_LIBRARY', ['ioredis', 'redis'] as const, 'ioredis');
+  const cached = readBoolean(env, 'JWT_REVOCATION_CACHE', false);
+  if (nodes !== undefined) {
+    const seeds = nodes.split(',').map((node) => node.trim());
+    if (seeds.some((node) => !/^(rediss?:\/\/)?[^/:]+:\d+$/i.test(node))) {
+      throw new SampleConfigError('REDIS_CLUSTER_NODES must be host:port seed nodes, separated by commas');
+    }
+    const store = new RedisRevocationStore({ clientLibrary, clusterNodes: seeds });
+    const throttle = new RedisThrottlerStorage({ client: store });
+    if (!cached) return { revocations: store, throttle };
+    const subscriber = clusterNodesSubscriber(seeds, {}, clientLibrary);
+    return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
+  }
   // Not echoed: the URL may carry a password.
-  if (!/^rediss?:\/\/[^/]/i.test(url)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
-  return new RedisRevocationStore({ url, clientOptions: { connectionName: 'nest-rest-jwt-sample' } });
+  if (!/^rediss?:\/\/[^/]/i.test(url!)) throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  // The connections are named (ioredis: connectionName, node-redis: name): the tests count them.
+  const clientOptions =
+    clientLibrary === 'redis' ? { name: 'nest-rest-jwt-sample' } : { connectionName: 'nest-rest-jwt-sample' };
+  const store = new RedisRevocationStore({ clientLibrary, clientOptions, url: url! });
+  const throttle = new RedisThrottlerStorage({ client: store });
+  if (!cached) return { revocations: store, throttle };
+  const channelName = 'nest-rest-jwt-revocation-channel';
+  const subscriber = urlSubscriber(
+    url!,
+    clientLibrary === 'redis' ? { name: channelName } : { connectionName: channelName },
+    clientLibrary,
+  );
+  return { revocations: new CachedRevocationStore({ store, subscriber }), throttle };
 }
 
 /** JWT_REVOCATION_UNAVAILABLE_STATUS: 503 (default) or 401, the answer while the store cannot be reached. */

@@ -47,6 +47,8 @@ export const CREDENTIALS_WITH_SPACES = 'Invalid Authorization header. Credential
 
 /** Not in the reference: the revocation store could not answer (fail closed). */
 export const REVOCATION_UNAVAILABLE = 'Token revocation status is unavailable.';
+/** Not in the reference: the login throttle's shared storage (Redis) could not count the attempt. */
+export const LOGIN_THROTTLE_UNAVAILABLE = 'Login attempts cannot be counted right now. Try again later.';
 
 /** Django's reasons, as DRF's SessionAuthentication words them. */
 export const CSRF_MESSAGES = {

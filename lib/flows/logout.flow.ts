@@ -29,9 +29,9 @@ export class LogoutFlow<TUser extends object = object> {
       throw error;
     }
     const { payload } = verified;
-    this.authentication.usernameIn(payload);
+    const subject = this.authentication.usernameIn(payload);
     await this.authentication.refuseIfReassigned(verified);
-    return (await this.revocation.revoke(payload)) ? payload : undefined;
+    return (await this.revocation.revoke(payload, subject)) ? payload : undefined;
   }
 
   /**

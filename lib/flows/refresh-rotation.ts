@@ -28,9 +28,10 @@ export class RefreshRotation {
   async refuseReplaced(
     presented: Readonly<JwtPayload>,
     state: RevocationState,
+    subject: string,
     graceSeconds = this.settings.rotationGracePeriod,
   ): Promise<void> {
-    if (state.token === 'replaced' && graceSeconds <= 0) await this.reuseDetected(presented);
+    if (state.token === 'replaced' && graceSeconds <= 0) await this.reuseDetected(presented, subject);
   }
 
   /**
@@ -42,27 +43,28 @@ export class RefreshRotation {
   async replace(
     presented: Readonly<JwtPayload>,
     successor: JwtPayload,
+    subject: string,
     graceSeconds = this.settings.rotationGracePeriod,
   ): Promise<JwtPayload> {
     if (graceSeconds <= 0) {
       // Of two concurrent refreshes of one token, one wins; the other is a reuse.
-      if (!(await this.revocation.replace(presented))) await this.reuseDetected(presented);
+      if (!(await this.revocation.replace(presented, subject))) await this.reuseDetected(presented, subject);
       return successor;
     }
-    const answer = await this.revocation.replaceWithGrace(presented, JSON.stringify(successor), graceSeconds);
+    const answer = await this.revocation.replaceWithGrace(presented, JSON.stringify(successor), graceSeconds, subject);
     if (answer.first) return successor;
     const kept = answer.successor === undefined ? undefined : successorOf(answer.successor, presented);
-    return kept ?? this.reuseDetected(presented);
+    return kept ?? this.reuseDetected(presented, subject);
   }
 
   /**
    * A replaced token presented again: someone holds a copy. The whole chain is revoked, and the
    * refusal (a 'revoked' rejection) carries the chain for the audit event.
    */
-  async reuseDetected(presented: Readonly<JwtPayload>): Promise<never> {
-    await this.revocation.revokeChain(presented);
+  async reuseDetected(presented: Readonly<JwtPayload>, subject: string): Promise<never> {
+    await this.revocation.revokeChain(presented, subject);
     const family = stringClaim(presented.orig_jti) ?? stringClaim(presented.jti) ?? '';
-    throw new TokenReuseDetectedError(family, subjectOf(this.settings, presented), presented);
+    throw new TokenReuseDetectedError(family, subject, presented);
   }
 }
 
@@ -82,12 +84,4 @@ function successorOf(text: string, presented: Readonly<JwtPayload>): JwtPayload 
   const chain = stringClaim(presented.orig_jti);
   const sameChain = chain === undefined || stringClaim(claims.orig_jti) === chain;
   return sameChain && claims.username === presented.username ? claims : undefined;
-}
-
-/** Who the chain belongs to, for the audit event: the username the token names, else its user_id. */
-function subjectOf(settings: JwtAuthSettings, presented: Readonly<JwtPayload>): string {
-  const named = settings.getUsernameFromPayload(presented);
-  if (typeof named === 'string' || typeof named === 'number') return String(named);
-  const id = presented.user_id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
 }

@@ -28,9 +28,10 @@ export class RefreshFlow<TUser extends object = object> {
   async refresh(token: string): Promise<{ token: string; user: TUser }> {
     const verified = await this.authentication.verify(token);
     const { payload } = verified;
-    const state = await this.revocation.lookup(payload, this.authentication.usernameIn(payload));
+    const subject = this.authentication.usernameIn(payload);
+    const state = await this.revocation.lookup(payload, subject);
     const rotate = this.settings.rotateOnRefresh;
-    if (rotate) await this.rotation.refuseReplaced(payload, state);
+    if (rotate) await this.rotation.refuseReplaced(payload, state, subject);
     if (this.revocation.isRevoked(payload, state) || (state.token === 'replaced' && !rotate)) {
       throw new TokenRejectedError('revoked');
     }
@@ -45,6 +46,6 @@ export class RefreshFlow<TUser extends object = object> {
     next.orig_iat = origIat;
     if (!rotate) return { token: this.issuer.sign(next, user), user };
     next.orig_jti = typeof payload.orig_jti === 'string' ? payload.orig_jti : payload.jti;
-    return { token: this.issuer.sign(await this.rotation.replace(payload, next), user), user };
+    return { token: this.issuer.sign(await this.rotation.replace(payload, next, subject), user), user };
   }
 }

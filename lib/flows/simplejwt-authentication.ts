@@ -69,7 +69,7 @@ export class SimpleJwtAuthentication<TUser extends object = object> {
    */
   async rotate(payload: Readonly<JwtPayload>, successor: JwtPayload): Promise<JwtPayload> {
     try {
-      return await this.rotation.replace(this.revocationView(payload), successor);
+      return await this.rotation.replace(this.revocationView(payload), successor, this.subjectOf(payload));
     } catch (error) {
       throw error instanceof TokenRejectedError ? new SimpleJwtTokenError(M.blacklisted) : error;
     }
@@ -77,7 +77,7 @@ export class SimpleJwtAuthentication<TUser extends object = object> {
 
   /** TokenBlacklistSerializer and BLACKLIST_AFTER_ROTATION: the token is refused from now on. */
   async blacklist(payload: Readonly<JwtPayload>): Promise<void> {
-    await this.revocation.revoke(this.revocationView(payload));
+    await this.revocation.revoke(this.revocationView(payload), this.subjectOf(payload));
   }
 
   /**

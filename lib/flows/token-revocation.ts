@@ -58,7 +58,9 @@ export class TokenRevocation implements OnApplicationShutdown {
   }
 
   private queryFor(payload: Readonly<JwtPayload>, subject: string): RevocationQuery {
-    return { jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) };
+    const query: RevocationQuery = { jti: stringClaim(payload.jti), subject, family: stringClaim(payload.orig_jti) };
+    if (isFiniteNumber(payload.exp)) query.expiresAt = payload.exp + this.settings.leeway;
+    return query;
   }
 
   private refuseRevoked(payload: Readonly<JwtPayload>, state: RevocationState): undefined {
@@ -71,20 +73,23 @@ export class TokenRevocation implements OnApplicationShutdown {
     return state.token === 'revoked' || state.familyRevoked || this.revokedBySubject(payload, state);
   }
 
-  /** Logout: the token, and under rotation the chain it belongs to. False: it already was. */
-  async revoke(payload: Readonly<JwtPayload>): Promise<boolean> {
+  /**
+   * Logout: the token, and under rotation the chain it belongs to. False: it already was.
+   * `subject` is the one its lookups name (the store writes where they read).
+   */
+  async revoke(payload: Readonly<JwtPayload>, subject: string): Promise<boolean> {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) throw new TokenRejectedError('no_token_id');
-    const first = await this.ask(() => this.store.markToken(jti, 'revoked', this.tokenTtl(payload)));
-    if (payload.orig_jti !== undefined) await this.revokeChain(payload);
+    const first = await this.ask(() => this.store.markToken(jti, 'revoked', this.tokenTtl(payload), subject));
+    if (payload.orig_jti !== undefined) await this.revokeChain(payload, subject);
     return first;
   }
 
   /** Rotation: marks the refreshed token as replaced. False: it already was (reuse). */
-  replace(payload: Readonly<JwtPayload>): Promise<boolean> {
+  replace(payload: Readonly<JwtPayload>, subject: string): Promise<boolean> {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) return Promise.resolve(true);
-    return this.ask(() => this.store.markToken(jti, 'replaced', this.tokenTtl(payload)));
+    return this.ask(() => this.store.markToken(jti, 'replaced', this.tokenTtl(payload), subject));
   }
 
   /**
@@ -95,18 +100,19 @@ export class TokenRevocation implements OnApplicationShutdown {
     payload: Readonly<JwtPayload>,
     successor: string,
     graceSeconds: number,
+    subject: string,
   ): Promise<TokenReplacement> {
     const jti = stringClaim(payload.jti);
     if (jti === undefined) return { first: true };
     const ttl = this.tokenTtl(payload);
     const replaceToken = this.store.replaceToken?.bind(this.store);
     // A store without it (refused at start-up under rotateOnRefresh) gives no grace.
-    if (replaceToken === undefined) return { first: await this.replace(payload) };
-    return this.ask(() => replaceToken(jti, successor, ttl, graceSeconds));
+    if (replaceToken === undefined) return { first: await this.replace(payload, subject) };
+    return this.ask(() => replaceToken(jti, successor, ttl, graceSeconds, subject));
   }
 
   /** Reuse detected: every token descending from the same login is refused. */
-  revokeChain(payload: Readonly<JwtPayload>): Promise<void> {
+  revokeChain(payload: Readonly<JwtPayload>, subject: string): Promise<void> {
     const family = stringClaim(payload.orig_jti) ?? stringClaim(payload.jti);
     if (family === undefined) return Promise.resolve();
     const origIat = typeof payload.orig_iat === 'number' ? payload.orig_iat : undefined;
@@ -115,7 +121,7 @@ export class TokenRevocation implements OnApplicationShutdown {
       origIat === undefined
         ? this.longestLifetime()
         : origIat + refreshExpirationDelta + expirationDelta + leeway - nowSeconds();
-    return this.ask(() => this.store.revokeFamily(family, Math.max(1, Math.ceil(ttl))));
+    return this.ask(() => this.store.revokeFamily(family, Math.max(1, Math.ceil(ttl)), subject));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-// Types only: ioredis is an optional peer, loaded (dynamically) only when a store is made from a URL.
-import type { Redis, RedisOptions } from 'ioredis';
+import { checkOptionNames, type NameTable } from '../common/option-names.js';
 import type {
   RevocationQuery,
   RevocationState,
@@ -8,15 +7,16 @@ import type {
   TokenMark,
   TokenReplacement,
 } from '../revocation/revocation-store.js';
-
-/**
- * The one method the store needs of a client: send a command, resolve with its reply. An ioredis
- * client (`Redis`) has it as is. Other clients can be adapted, e.g. node-redis 4/5:
- * `{ call: (command, ...args) => client.sendCommand([command, ...args.map(String)]) }`.
- */
-export interface RedisCommandClient {
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
-}
+import {
+  makeOwnedClient,
+  type OwnedClient,
+  type OwnedTarget,
+  type RedisClientLibrary,
+  withTimeout,
+} from './redis-clients.js';
+import { connectionFor, type RedisConnection, type RedisStoreClient } from './redis-connection.js';
+import { RedisKeyLayout } from './redis-key-layout.js';
+import { ReplicaWait } from './replica-wait.js';
 
 interface CommonOptions {
   /** Put in front of every key, so that apps (or tests) can share one Redis. Default `'nest-rest-jwt:'`. */
@@ -26,38 +26,76 @@ interface CommonOptions {
    * with the command meanwhile: a hung server must not hang requests.
    */
   timeoutMs?: number;
+  /**
+   * Replicas that must have a revocation before it resolves (WAIT): `'auto'` (the default) waits
+   * for one where the primary that owns the key has replicas, and for none where it has none;
+   * a number waits for that many always; `0` never waits.
+   */
+  waitForReplicas?: number | 'auto';
+  /** Milliseconds WAIT waits for them (default 500); past it, the revocation fails. */
+  waitTimeoutMs?: number;
 }
 
 export interface RedisClientStoreOptions extends CommonOptions {
-  /** A connected client the app owns: the store never closes it. */
-  client: RedisCommandClient;
+  /**
+   * A connected client the app owns (the store never closes it): ioredis `Redis` or `Cluster`,
+   * node-redis `createClient()` or `createCluster()`, or anything with `call(command, ...args)`.
+   */
+  client: RedisStoreClient;
   url?: never;
+  clusterNodes?: never;
   clientOptions?: never;
+  clientLibrary?: never;
 }
 
-export interface RedisUrlStoreOptions extends CommonOptions {
-  /** `redis://` or `rediss://` URL: the store makes its own ioredis client, and `close()` closes it. */
-  url: string;
-  client?: never;
+interface OwnedClientOptions extends CommonOptions {
   /**
-   * More ioredis options for that client (TLS, `password`, `db`, ...). They override the
+   * The package that makes the store's own client: `'ioredis'` or `'redis'` (node-redis 5).
+   * Default: ioredis when it is installed, else redis.
+   */
+  clientLibrary?: RedisClientLibrary;
+  /**
+   * More options for that client (TLS, password, ...): ioredis `RedisOptions` (for a cluster,
+   * `ClusterOptions`), or node-redis `createClient`/`createCluster` options. They override the
    * store's fail-fast defaults (no offline queue, no retries, timeouts of `timeoutMs`).
    */
   clientOptions?: Readonly<Record<string, unknown>>;
+  client?: never;
 }
 
-export type RedisRevocationStoreOptions = RedisClientStoreOptions | RedisUrlStoreOptions;
-
-/** A call to Redis did not answer within `timeoutMs`. */
-export class RevocationStoreTimeoutError extends Error {
-  constructor(command: string, timeoutMs: number) {
-    super(`nest-rest-jwt: Redis did not answer ${command} within ${timeoutMs} ms`);
-    this.name = 'RevocationStoreTimeoutError';
-  }
+export interface RedisUrlStoreOptions extends OwnedClientOptions {
+  /** `redis://` or `rediss://` URL: the store makes its own client, and `close()` closes it. */
+  url: string;
+  clusterNodes?: never;
 }
+
+export interface RedisClusterStoreOptions extends OwnedClientOptions {
+  /** Seed nodes of a Redis Cluster (`host:port` or `redis://host:port`): the store makes its own cluster client. */
+  clusterNodes: readonly string[];
+  url?: never;
+}
+
+export type RedisRevocationStoreOptions = RedisClientStoreOptions | RedisUrlStoreOptions | RedisClusterStoreOptions;
+
+/** How long `fromUrl`/`fromClusterNodes` wait for the first connection, and how. */
+type StartOptions<T> = Omit<T, 'url' | 'clusterNodes'> & { connectTimeoutMs?: number };
+
+const OPTION_NAMES: NameTable = {
+  prefix: 'value',
+  timeoutMs: 'value',
+  waitForReplicas: 'value',
+  waitTimeoutMs: 'value',
+  client: 'value',
+  url: 'value',
+  clusterNodes: 'value',
+  clientLibrary: 'value',
+  clientOptions: 'value',
+  connectTimeoutMs: 'value',
+};
 
 const DEFAULT_PREFIX = 'nest-rest-jwt:';
 const DEFAULT_TIMEOUT_MS = 1000;
+const DEFAULT_WAIT_TIMEOUT_MS = 500;
 
 /**
  * Sets KEYS[1] to ARGV[1] for the longer of its remaining life and ARGV[2] ms. With ARGV[3] = '1'
@@ -79,11 +117,10 @@ return 1
 const KEEP_LATER_SHA = createHash('sha1').update(KEEP_LATER_SCRIPT).digest('hex');
 
 /**
- * Rotation with a grace period: marks KEYS[1] (the token) 'replaced' for ARGV[2] ms unless it is
- * marked, and then keeps ARGV[1] (the successor's claims) in KEYS[2] for ARGV[3] ms. Else answers
- * the kept successor when the mark is 'replaced' and the grace lasts. One script: the first
- * refresh's mark and successor appear together, so a concurrent one never sees one without
- * the other.
+ * Rotation with a grace period: marks KEYS[1] 'replaced' for ARGV[2] ms (NX) and keeps the
+ * successor ARGV[1] at KEYS[2] for ARGV[3] ms. Replies {1} when this call replaced it; else {0}
+ * with the kept successor while the token is 'replaced' and the grace lasts. Both keys carry the
+ * subject's hash tag: one slot in a cluster.
  */
 const REPLACE_SCRIPT = `
 if redis.call('SET', KEYS[1], 'replaced', 'PX', ARGV[2], 'NX') then
@@ -99,26 +136,24 @@ return {0}
 const REPLACE_SHA = createHash('sha1').update(REPLACE_SCRIPT).digest('hex');
 
 /** What the store does to reach Redis: a client it was given, or the one it made and owns. */
-type Connection = { client: RedisCommandClient; owned?: Redis };
+type Connection = { connection: RedisConnection; owned?: OwnedClient; wait: ReplicaWait };
 
 /**
- * Revocations kept in Redis, shared by every instance of an app (standalone Redis or Sentinel;
- * not Cluster: a lookup reads its keys in one MGET). Each entry expires with the token it refuses.
- *
- * Keys: `<prefix>t:<jti>` ('revoked' or 'replaced'), `<prefix>s:<subject>` (the revocation time),
- * `<prefix>f:<family>`, `<prefix>g:<jti>` (a replaced token's successor, for the grace period). Every call rejects when Redis cannot be reached or takes longer than
- * `timeoutMs`; the guard then refuses the request.
+ * Revocations kept in Redis, shared by every instance of an app: one server (or Sentinel), or
+ * a Redis Cluster. Each entry expires with the token it refuses. Every key of a subject carries
+ * its hash tag (redis-key-layout.ts): a lookup is one MGET on one node. Every call rejects when
+ * Redis cannot be reached or takes longer than `timeoutMs`; the guard then refuses the request.
  */
 export class RedisRevocationStore implements RevocationStore {
   private readonly connection: Promise<Connection>;
   /** The connection once made: calls then go straight to the client (no promise hop). */
   private connected?: Connection;
-  private readonly prefix: string;
+  private readonly keys: RedisKeyLayout;
   private readonly timeoutMs: number;
   private closed = false;
 
   constructor(options: RedisRevocationStoreOptions) {
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    checkOptionNames(options, OPTION_NAMES);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
       throw new TypeError('nest-rest-jwt: RedisRevocationStore timeoutMs must be a positive number of milliseconds');
@@ -126,38 +161,71 @@ export class RedisRevocationStore implements RevocationStore {
     if (typeof options.prefix === 'string' && options.prefix.length === 0) {
       throw new TypeError('nest-rest-jwt: RedisRevocationStore prefix must not be empty');
     }
-    if (options.client !== undefined && options.url === undefined) {
-      if (typeof options.client.call !== 'function') {
-        throw new TypeError(
-          'nest-rest-jwt: RedisRevocationStore client must have call(command, ...args) (an ioredis client)',
-        );
-      }
-      this.connected = { client: options.client };
+    this.keys = new RedisKeyLayout(options.prefix ?? DEFAULT_PREFIX);
+    const waitFor = options.waitForReplicas ?? 'auto';
+    if (waitFor !== 'auto' && !(Number.isInteger(waitFor) && waitFor >= 0)) {
+      throw new TypeError("nest-rest-jwt: RedisRevocationStore waitForReplicas must be 'auto' or a whole number >= 0");
+    }
+    const waitTimeoutMs = options.waitTimeoutMs ?? Math.min(DEFAULT_WAIT_TIMEOUT_MS, this.timeoutMs);
+    if (!Number.isInteger(waitTimeoutMs) || waitTimeoutMs <= 0 || waitTimeoutMs > this.timeoutMs) {
+      throw new TypeError(
+        'nest-rest-jwt: RedisRevocationStore waitTimeoutMs must be a whole number of milliseconds, > 0 and <= timeoutMs',
+      );
+    }
+    const given = [options.client, options.url, options.clusterNodes].filter((value) => value !== undefined);
+    if (given.length !== 1) {
+      throw new TypeError('nest-rest-jwt: RedisRevocationStore needs either `client` or `url` (or `clusterNodes`)');
+    }
+    if (options.clientLibrary !== undefined && !['ioredis', 'redis'].includes(options.clientLibrary)) {
+      throw new TypeError("nest-rest-jwt: RedisRevocationStore clientLibrary must be 'ioredis' or 'redis'");
+    }
+    const withWait = (connection: RedisConnection, owned?: OwnedClient): Connection => ({
+      connection,
+      owned,
+      wait: new ReplicaWait(connection, waitFor, waitTimeoutMs),
+    });
+    if (options.client !== undefined) {
+      this.connected = withWait(connectionFor(options.client));
       this.connection = Promise.resolve(this.connected);
-    } else if (typeof options.url === 'string' && options.client === undefined) {
-      this.connection = connectTo(options.url, this.timeoutMs, options.clientOptions);
+    } else {
+      const target = ownedTarget(options);
+      this.connection = makeOwnedClient(target, this.timeoutMs, options.clientLibrary, options.clientOptions).then(
+        (owned) => withWait(connectionFor(owned.client), owned),
+      );
       this.connection.then((connection) => (this.connected = connection)).catch(() => undefined);
       // Calls report a failure to connect; this keeps it from being an unhandled rejection meanwhile.
       this.connection.catch(() => undefined);
-    } else {
-      throw new TypeError('nest-rest-jwt: RedisRevocationStore needs either `client` or `url`');
+      // node-redis connects when asked to; ioredis at once (and ready() then only listens).
+      this.connection.then(({ owned }) => owned?.ready()).catch(() => undefined);
     }
   }
 
   /**
    * A store with its own client for `url`, once that client is connected: start-up fails (and
-   * the client is closed) when Redis cannot be reached then, or ioredis is not installed. Later
-   * outages make calls reject, and the client reconnects on its own.
+   * the client is closed) when Redis cannot be reached then, or the client package is not
+   * installed. Later outages make calls reject, and the client reconnects on its own.
    */
-  static async fromUrl(
-    url: string,
-    options: Omit<RedisUrlStoreOptions, 'url'> & { connectTimeoutMs?: number } = {},
+  static fromUrl(url: string, options: StartOptions<RedisUrlStoreOptions> = {}): Promise<RedisRevocationStore> {
+    const { connectTimeoutMs, ...storeOptions } = options;
+    return RedisRevocationStore.started(new RedisRevocationStore({ ...storeOptions, url }), connectTimeoutMs);
+  }
+
+  /** The same for a Redis Cluster, from seed nodes (`host:port` or `redis://host:port`). */
+  static fromClusterNodes(
+    nodes: readonly string[],
+    options: StartOptions<RedisClusterStoreOptions> = {},
   ): Promise<RedisRevocationStore> {
-    const { connectTimeoutMs = 10_000, ...storeOptions } = options;
-    const store = new RedisRevocationStore({ ...storeOptions, url });
+    const { connectTimeoutMs, ...storeOptions } = options;
+    return RedisRevocationStore.started(
+      new RedisRevocationStore({ ...storeOptions, clusterNodes: nodes }),
+      connectTimeoutMs,
+    );
+  }
+
+  private static async started(store: RedisRevocationStore, connectTimeoutMs = 10_000): Promise<RedisRevocationStore> {
     try {
       const { owned } = await store.connection;
-      await withTimeout(waitUntilReady(owned as Redis), connectTimeoutMs, 'the connection');
+      await withTimeout(owned?.ready() ?? Promise.resolve(), connectTimeoutMs, 'the connection');
       return store;
     } catch (error) {
       await store.close();
@@ -166,10 +234,10 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async lookup(query: RevocationQuery): Promise<RevocationState> {
-    const keys = [this.key('s', query.subject)];
-    if (query.jti !== undefined) keys.push(this.key('t', query.jti));
-    if (query.family !== undefined) keys.push(this.key('f', query.family));
-    const reply = await this.call('MGET', ...keys);
+    const keys = [this.keys.subjectKey(query.subject)];
+    if (query.jti !== undefined) keys.push(this.keys.tokenKey(query.subject, query.jti));
+    if (query.family !== undefined) keys.push(this.keys.familyKey(query.subject, query.family));
+    const reply = await this.call(keys[0], 'MGET', ...keys);
     if (!Array.isArray(reply) || reply.length !== keys.length) {
       throw new Error('nest-rest-jwt: Redis answered MGET with something other than one value per key');
     }
@@ -186,9 +254,10 @@ export class RedisRevocationStore implements RevocationStore {
     return state;
   }
 
-  async markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean> {
+  async markToken(jti: string, mark: TokenMark, ttlSeconds: number, subject: string): Promise<boolean> {
+    const key = this.keys.tokenKey(subject, jti);
     // NX: of two concurrent marks exactly one sets the key, and an existing mark is kept.
-    const reply = await this.call('SET', this.key('t', jti), mark, 'PX', milliseconds(ttlSeconds), 'NX');
+    const reply = await this.write(key, (c) => c.send(key, 'SET', [key, mark, 'PX', milliseconds(ttlSeconds), 'NX']));
     return reply != null;
   }
 
@@ -197,17 +266,21 @@ export class RedisRevocationStore implements RevocationStore {
     successor: string,
     ttlSeconds: number,
     graceSeconds: number,
+    subject: string,
   ): Promise<TokenReplacement> {
     const ttlMs = milliseconds(ttlSeconds);
+    const key = this.keys.tokenKey(subject, jti);
     const args = [
       2,
-      this.key('t', jti),
-      this.key('g', jti),
+      key,
+      this.keys.successorKey(subject, jti),
       successor,
       ttlMs,
       Math.min(milliseconds(graceSeconds), ttlMs),
     ];
-    const reply = await this.evalScript(REPLACE_SCRIPT, REPLACE_SHA, args);
+    const reply = await this.write(key, (connection) =>
+      this.evalScript(connection, key, REPLACE_SCRIPT, REPLACE_SHA, args),
+    );
     if (!Array.isArray(reply) || (reply[0] !== 1 && reply[0] !== 0)) {
       throw new Error('nest-rest-jwt: Redis answered the replace script with something unexpected');
     }
@@ -217,140 +290,91 @@ export class RedisRevocationStore implements RevocationStore {
 
   async revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void> {
     if (!Number.isFinite(at)) throw new TypeError('nest-rest-jwt: revokeSubject needs a finite time in seconds');
-    await this.keepLater(this.key('s', subject), String(at), milliseconds(ttlSeconds), true);
+    await this.keepLater(this.keys.subjectKey(subject), String(at), milliseconds(ttlSeconds), true);
   }
 
-  async revokeFamily(family: string, ttlSeconds: number): Promise<void> {
-    await this.keepLater(this.key('f', family), '1', milliseconds(ttlSeconds), false);
+  async revokeFamily(family: string, ttlSeconds: number, subject: string): Promise<void> {
+    await this.keepLater(this.keys.familyKey(subject, family), '1', milliseconds(ttlSeconds), false);
   }
 
-  /** Closes the client the store made from a URL; a client it was given stays open. */
+  /** Closes the client the store made; a client it was given stays open. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    let owned: Redis | undefined;
+    let owned: OwnedClient | undefined;
     try {
       ({ owned } = await this.connection);
     } catch {
       return; // no client was made
     }
-    if (owned === undefined) return;
-    try {
-      // QUIT lets the replies in flight arrive; a server that is down or hung cannot delay shutdown.
-      if (owned.status === 'ready') await withTimeout(owned.quit(), this.timeoutMs, 'QUIT');
-    } catch {
-      // disconnect() below ends it anyway
-    } finally {
-      owned.disconnect();
-    }
+    await owned?.close(this.timeoutMs);
   }
 
-  private key(kind: 't' | 's' | 'f' | 'g', id: string): string {
-    return `${this.prefix}${kind}:${id}`;
-  }
-
-  private async keepLater(key: string, value: string, ttlMs: number, numeric: boolean): Promise<void> {
+  private keepLater(key: string, value: string, ttlMs: number, numeric: boolean): Promise<unknown> {
     const args = [1, key, value, ttlMs, numeric ? '1' : '0'];
-    await this.run('EVALSHA', async (client) => {
-      try {
-        return await client.call('EVALSHA', KEEP_LATER_SHA, ...args);
-      } catch (error) {
-        // The server has not seen the script yet (or restarted since): send it whole once.
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return client.call('EVAL', KEEP_LATER_SCRIPT, ...args);
-      }
-    });
+    return this.write(key, (connection) => this.evalScript(connection, key, KEEP_LATER_SCRIPT, KEEP_LATER_SHA, args));
   }
 
   /** EVALSHA, and the whole script once when the server has not seen it (or restarted since). */
-  private evalScript(script: string, sha: string, args: (string | number)[]): Promise<unknown> {
-    return this.run('EVALSHA', async (client) => {
-      try {
-        return await client.call('EVALSHA', sha, ...args);
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return client.call('EVAL', script, ...args);
-      }
+  private async evalScript(
+    connection: RedisConnection,
+    key: string,
+    script: string,
+    sha: string,
+    args: (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await connection.send(key, 'EVALSHA', [sha, ...args]);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return connection.send(key, 'EVAL', [script, ...args]);
+    }
+  }
+
+  /**
+   * Sends one command about \`key\` over the store's connection (in a cluster, to the node that
+   * owns it), within the store's timeout: the revocation cache publishes and the login throttle
+   * counts through it, so one connection serves all three.
+   */
+  command(key: string, command: string, ...args: (string | number)[]): Promise<unknown> {
+    return this.call(key, command, ...args);
+  }
+
+  /** A write, then (on the same connection, the node owning `key`) WAIT for its replicas. */
+  private write(key: string, send: (connection: RedisConnection) => Promise<unknown>): Promise<unknown> {
+    return this.run('a revocation', async ({ connection, wait }) => {
+      const reply = await send(connection);
+      await wait.after(key);
+      return reply;
     });
   }
 
-  private call(command: string, ...args: (string | number)[]): Promise<unknown> {
-    return this.run(command, (client) => client.call(command, ...args));
+  private call(key: string, command: string, ...args: (string | number)[]): Promise<unknown> {
+    return this.run(command, ({ connection }) => connection.send(key, command, args));
   }
 
   /** Runs `send` within the store's timeout; rejects at once after close(). */
-  private run(command: string, send: (client: RedisCommandClient) => Promise<unknown>): Promise<unknown> {
+  private run(command: string, send: (connected: Connection) => Promise<unknown>): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('nest-rest-jwt: the RedisRevocationStore is closed'));
     const connected = this.connected;
-    // The client made from a URL times its commands out itself (commandTimeout): no second timer.
-    if (connected?.owned !== undefined) return send(connected.client);
-    const sent = connected !== undefined ? send(connected.client) : this.connection.then(({ client }) => send(client));
-    return withTimeout(sent, this.timeoutMs, command);
+    // A client made from a URL times its commands out itself (commandTimeout): no second timer.
+    if (connected?.owned?.timesOut === true && command !== 'a revocation') return send(connected);
+    const sent = connected !== undefined ? send(connected) : this.connection.then(send);
+    return withTimeout(sent, command === 'a revocation' ? 2 * this.timeoutMs : this.timeoutMs, command);
   }
+}
+
+function ownedTarget(options: RedisUrlStoreOptions | RedisClusterStoreOptions): OwnedTarget {
+  if (options.url !== undefined) return { url: options.url };
+  const nodes = options.clusterNodes;
+  if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every((node) => typeof node === 'string' && node !== '')) {
+    throw new TypeError('nest-rest-jwt: RedisRevocationStore clusterNodes must be a non-empty list of host:port');
+  }
+  return { clusterNodes: [...nodes] };
 }
 
 /** Whole milliseconds, at least 1 (PX refuses 0): an entry lives as long as its token could be used. */
 function milliseconds(ttlSeconds: number): number {
   if (!Number.isFinite(ttlSeconds)) throw new TypeError('nest-rest-jwt: a revocation needs a finite ttlSeconds');
   return Math.max(1, Math.ceil(ttlSeconds * 1000));
-}
-
-/** Makes the ioredis client for a URL: fail fast while Redis is away, reconnect in the background. */
-async function connectTo(
-  url: string,
-  timeoutMs: number,
-  clientOptions: Readonly<Record<string, unknown>> = {},
-): Promise<Connection> {
-  let RedisClient: typeof Redis;
-  try {
-    ({ Redis: RedisClient } = await import('ioredis'));
-  } catch (error) {
-    throw new Error(
-      `nest-rest-jwt: RedisRevocationStore({ url }) needs the ioredis package (npm install ioredis): ${String(error)}`,
-      { cause: error },
-    );
-  }
-  const options: RedisOptions = {
-    // Commands sent while disconnected reject at once instead of waiting in a queue.
-    enableOfflineQueue: false,
-    // No command is sent twice: a retried SET NX could report a mark made by its own first try.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    // Try again soon: revocation checks fail until the connection is back.
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-    ...clientOptions,
-  };
-  const owned = new RedisClient(url, options);
-  // Each call rejects with its own error (and the guard logs it); this keeps ioredis from
-  // printing every failed reconnection attempt.
-  owned.on('error', () => undefined);
-  return { client: owned, owned };
-}
-
-/** Resolves once the client is ready; rejects when the first attempt to connect fails. */
-function waitUntilReady(client: Redis): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error): void => {
-      client.off('ready', onReady);
-      client.off('error', onError);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onReady = (): void => done();
-    const onError = (error: Error): void =>
-      done(new Error(`nest-rest-jwt: cannot connect to Redis: ${error.message}`, { cause: error }));
-    client.on('ready', onReady);
-    client.on('error', onError);
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RevocationStoreTimeoutError(what, timeoutMs)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -70,7 +70,8 @@ export class MemoryRevocationStore implements RevocationStore {
     return state;
   }
 
-  markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean> {
+  /** One process holds every key: the subject does not say where the mark goes. */
+  markToken(jti: string, mark: TokenMark, ttlSeconds: number, _subject?: string): Promise<boolean> {
     const now = this.sweep();
     const existing = this.tokens.get(jti);
     if (existing !== undefined && Math.abs(existing) > now) return Promise.resolve(false);
@@ -116,7 +117,7 @@ export class MemoryRevocationStore implements RevocationStore {
     return Promise.resolve();
   }
 
-  revokeFamily(family: string, ttlSeconds: number): Promise<void> {
+  revokeFamily(family: string, ttlSeconds: number, _subject?: string): Promise<void> {
     const now = this.sweep();
     const existing = this.families.get(family);
     const expiresAt = Math.max(existing ?? 0, now + ttlSeconds);

@@ -7,6 +7,8 @@ export interface RevocationQuery {
   jti?: string;
   subject: string;
   family?: string;
+  /** The token's `exp` (seconds), when it has one: a cache of answers keeps none past it. */
+  expiresAt?: number;
 }
 
 /** The answer: whether the token itself, its user's older tokens, or its chain are revoked. */
@@ -42,9 +44,10 @@ export interface RevocationStore {
   /**
    * Marks a token. Resolves true when it was not marked before (atomically: of two concurrent
    * calls for one `jti`, exactly one resolves true), false when it already was; an existing
-   * mark is kept.
+   * mark is kept. `subject` is the token's (as in its lookup): a store that shards by subject
+   * (Redis Cluster) writes the mark where that lookup reads it.
    */
-  markToken(jti: string, mark: TokenMark, ttlSeconds: number): Promise<boolean>;
+  markToken(jti: string, mark: TokenMark, ttlSeconds: number, subject: string): Promise<boolean>;
   /**
    * Rotation with a grace period (`rotationGracePeriod`): marks the token `'replaced'` for
    * `ttlSeconds` and keeps `successor` (opaque text: the claims its successor was signed from)
@@ -52,13 +55,19 @@ export interface RevocationStore {
    * call replaced it; else `{ first: false }`, with the kept successor while the grace lasts and
    * the token is marked `'replaced'` (never when it was revoked). Of two concurrent calls for one
    * `jti`, on any instances, exactly one is first and the other gets its successor. Optional: a
-   * store without it serves rotation without a grace period only.
+   * store without it serves rotation without a grace period only. `subject`: as for `markToken`.
    */
-  replaceToken?(jti: string, successor: string, ttlSeconds: number, graceSeconds: number): Promise<TokenReplacement>;
+  replaceToken?(
+    jti: string,
+    successor: string,
+    ttlSeconds: number,
+    graceSeconds: number,
+    subject: string,
+  ): Promise<TokenReplacement>;
   /** Refuses the subject's tokens issued at or before `at` (seconds); a later time wins. */
   revokeSubject(subject: string, at: number, ttlSeconds: number): Promise<void>;
-  /** Refuses every token of a refresh chain. */
-  revokeFamily(family: string, ttlSeconds: number): Promise<void>;
+  /** Refuses every token of a refresh chain; `subject` is the chain's (its tokens' lookups name it). */
+  revokeFamily(family: string, ttlSeconds: number, subject: string): Promise<void>;
   /** Called when the app shuts down: a store that opened a connection closes it (not a client it was given). */
   close?(): Promise<void>;
 }

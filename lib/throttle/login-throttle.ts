@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { normalizeIp, type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
-import { throttledMessage } from '../common/messages.js';
+import { LOGIN_THROTTLE_UNAVAILABLE, throttledMessage } from '../common/messages.js';
 import type { Refusal } from '../common/refusal.js';
 import { JWT_AUTH_LOGIN_THROTTLE } from '../jwt-auth.internal-constants.js';
 import { clientAddressOf, type HttpRequestLike } from '../transport/http-adapter.js';
@@ -65,7 +65,15 @@ export class LoginThrottle implements OnApplicationShutdown {
     counters.push([USERNAME_THROTTLER, normalizeUsername(username), throttle.limit]);
     // One at a time: attempts refused for their address do not use up the username's allowance.
     for (const [throttler, value, limit] of counters) {
-      const record = await this.storage.increment(loginThrottleKey(throttler, value), ttlMs, limit, ttlMs, throttler);
+      let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
+      try {
+        record = await this.storage.increment(loginThrottleKey(throttler, value), ttlMs, limit, ttlMs, throttler);
+      } catch (error) {
+        // A shared storage that cannot count (Redis down, with no fallback): no attempt goes
+        // uncounted, so the login is refused as unavailable (the client may retry), never a 500.
+        const reason = `login throttle storage unavailable: ${error instanceof Error ? error.message : String(error)}`;
+        return { status: 503, reason, message: LOGIN_THROTTLE_UNAVAILABLE };
+      }
       if (record.isBlocked) {
         const wait = Math.max(1, Math.ceil(record.timeToBlockExpire));
         const message = throttledMessage(wait);

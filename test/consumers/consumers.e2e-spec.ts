@@ -100,7 +100,7 @@ const RUNTIME_NAMES: Record<string, string[]> = {
     'jwtAuthRequestInterceptor',
     'jwtAuthSecurityScheme',
   ],
-  'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationStoreTimeoutError'],
+  'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationNotReplicatedError', 'RevocationStoreTimeoutError'],
   'nest-rest-jwt/websockets': ['WsJwtAuthGuard'],
   'nest-rest-jwt/permissions': [
     'AllowAny',

@@ -41,9 +41,13 @@ if (REDIS_URL === undefined) {
       );
       const redis = new Redis(url);
       try {
-        const jti = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).jti as string;
-        expect(await redis.get(`${prefix}t:${jti}`)).not.toBeNull();
-        expect(await redis.pttl(`${prefix}t:${jti}`)).toBeGreaterThan(0);
+        const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
+          jti: string;
+          username: string;
+        };
+        const key = `${prefix}{${claims.username}}:t:${claims.jti}`;
+        expect(await redis.get(key)).not.toBeNull();
+        expect(await redis.pttl(key)).toBeGreaterThan(0);
       } finally {
         await redis.quit();
       }

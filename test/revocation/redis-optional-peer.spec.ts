@@ -22,31 +22,36 @@ function emitted(path: string, module: ts.ModuleKind): string {
   }).outputText;
 }
 
-/** What loads ioredis when the module is loaded, as opposed to when a function runs. */
-const LOADS_IOREDIS: Record<'esm' | 'cjs', { module: ts.ModuleKind; lazy: RegExp; eager: RegExp }> = {
-  esm: {
-    module: ts.ModuleKind.ES2022,
-    lazy: /await import\(['"]ioredis['"]\)/g,
-    eager: /^\s*(?:import|export)\b[^;]*?['"]ioredis['"]/m,
-  },
-  cjs: {
-    module: ts.ModuleKind.CommonJS,
-    lazy: /Promise\.resolve\(\)\.then\(\(\) => __importStar\(require\(['"]ioredis['"]\)\)\)/g,
-    eager: /require\(['"]ioredis['"]\)/,
-  },
-};
+/** What loads an optional client package when the module is loaded, as opposed to when a function runs. */
+function loads(name: string): Record<'esm' | 'cjs', { module: ts.ModuleKind; lazy: RegExp; eager: RegExp }> {
+  return {
+    esm: {
+      module: ts.ModuleKind.ES2022,
+      lazy: new RegExp(`await import\\(['"]${name}['"]\\)`, 'g'),
+      eager: new RegExp(`^\\s*(?:import|export)\\b[^;]*?['"]${name}['"]`, 'm'),
+    },
+    cjs: {
+      module: ts.ModuleKind.CommonJS,
+      lazy: new RegExp(
+        `Promise\\.resolve\\(\\)\\.then\\(\\(\\) => __importStar\\(require\\(['"]${name}['"]\\)\\)\\)`,
+        'g',
+      ),
+      eager: new RegExp(`require\\(['"]${name}['"]\\)`),
+    },
+  };
+}
 
-describe('ioredis is an optional peer', () => {
+describe.each(['ioredis', 'redis'])('%s is an optional peer', (name) => {
   it.each(['esm', 'cjs'] as const)(
-    'no module of the library loads ioredis when it is loaded (%s): a store made from a URL does, then',
+    'no module of the library loads it when it is loaded (%s): a store making its own client does, then',
     (format) => {
-      const { module, lazy, eager } = LOADS_IOREDIS[format];
+      const { module, lazy, eager } = loads(name)[format];
       const eagerly = libSources()
         .filter((path) => eager.test(emitted(path, module).replace(lazy, '')))
         .map((path) => relative(LIB, path));
       expect(eagerly).toEqual([]);
-      // The store itself loads it on demand.
-      expect(emitted(join(LIB, 'redis/redis-revocation-store.ts'), module)).toMatch(new RegExp(lazy.source));
+      // The store loads it on demand.
+      expect(emitted(join(LIB, 'redis/redis-clients.ts'), module)).toMatch(new RegExp(lazy.source));
     },
   );
 });
@@ -54,12 +59,47 @@ describe('ioredis is an optional peer', () => {
 describe('RedisRevocationStore options', () => {
   const client = { call: () => Promise.resolve(null) };
 
-  it('needs exactly one of client and url', () => {
+  it('needs exactly one of client, url and clusterNodes', () => {
     expect(() => new RedisRevocationStore({} as RedisRevocationStoreOptions)).toThrow('either `client` or `url`');
     const both = { client, url: 'redis://127.0.0.1:1' } as unknown as RedisRevocationStoreOptions;
     expect(() => new RedisRevocationStore(both)).toThrow('either `client` or `url`');
+    const urlAndNodes = { url: 'redis://127.0.0.1:1', clusterNodes: ['127.0.0.1:2'] };
+    expect(() => new RedisRevocationStore(urlAndNodes as unknown as RedisRevocationStoreOptions)).toThrow(
+      'either `client` or `url`',
+    );
     const noCall = { client: {} } as unknown as RedisRevocationStoreOptions;
     expect(() => new RedisRevocationStore(noCall)).toThrow('call(command, ...args)');
+    for (const clusterNodes of [[], [''], 'host:1']) {
+      const options = { clusterNodes } as unknown as RedisRevocationStoreOptions;
+      expect(() => new RedisRevocationStore(options)).toThrow('clusterNodes');
+    }
+  });
+
+  it('refuses an unknown option by name, with the near one', () => {
+    const options = { client, waitForReplica: 1 } as unknown as RedisRevocationStoreOptions;
+    expect(() => new RedisRevocationStore(options)).toThrow(
+      'option "waitForReplica" is unknown: did you mean "waitForReplicas"?',
+    );
+    const library = {
+      url: 'redis://127.0.0.1:1',
+      clientLibrary: 'node-redis',
+    } as unknown as RedisRevocationStoreOptions;
+    expect(() => new RedisRevocationStore(library)).toThrow("clientLibrary must be 'ioredis' or 'redis'");
+  });
+
+  it('refuses waitForReplicas other than auto or a whole number, and a WAIT timeout past timeoutMs', () => {
+    for (const waitForReplicas of [-1, 1.5, Number.NaN, 'all']) {
+      const options = { client, waitForReplicas } as unknown as RedisRevocationStoreOptions;
+      expect(() => new RedisRevocationStore(options)).toThrow('waitForReplicas');
+    }
+    for (const waitTimeoutMs of [0, -5, 1.5, 1001]) {
+      expect(() => new RedisRevocationStore({ client, waitTimeoutMs })).toThrow('waitTimeoutMs');
+    }
+    expect(() => new RedisRevocationStore({ client, waitForReplicas: 2, waitTimeoutMs: 1000 })).not.toThrow();
+  });
+
+  it('refuses a prefix with braces (they would move the hash tag)', () => {
+    expect(() => new RedisRevocationStore({ client, prefix: 'app{1}:' })).toThrow('{ or }');
   });
 
   it('refuses a timeout that is not a positive number, and an empty prefix', () => {
@@ -71,8 +111,8 @@ describe('RedisRevocationStore options', () => {
 
   it('refuses a time to live or a revocation time that is not a finite number', async () => {
     const store = new RedisRevocationStore({ client });
-    await expect(store.markToken('j', 'revoked', Number.NaN)).rejects.toThrow('ttlSeconds');
-    await expect(store.revokeFamily('f', Number.POSITIVE_INFINITY)).rejects.toThrow('ttlSeconds');
+    await expect(store.markToken('j', 'revoked', Number.NaN, 's')).rejects.toThrow('ttlSeconds');
+    await expect(store.revokeFamily('f', Number.POSITIVE_INFINITY, 's')).rejects.toThrow('ttlSeconds');
     await expect(store.revokeSubject('s', Number.NaN, 60)).rejects.toThrow('finite time');
   });
 });

@@ -66,9 +66,9 @@ if (!availability.available) {
 
       for (const call of [
         store.lookup(query),
-        store.markToken('jti', 'revoked', 60),
+        store.markToken('jti', 'revoked', 60, 'alice'),
         store.revokeSubject('alice', 1, 60),
-        store.revokeFamily('family', 60),
+        store.revokeFamily('family', 60, 'alice'),
       ]) {
         // Refused by the client itself: neither queued for a retry nor left to the store's timeout.
         const error = await failure(call);
@@ -93,7 +93,7 @@ if (!availability.available) {
         evalsha: undefined,
         eval: undefined,
       });
-      expect(await store.markToken('jti', 'revoked', 60)).toBe(true);
+      expect(await store.markToken('jti', 'revoked', 60, 'alice')).toBe(true);
       expect((await store.lookup(query)).token).toBe('revoked');
     });
 
@@ -110,7 +110,7 @@ if (!availability.available) {
         () => own.close(),
         async () => client.disconnect(),
       );
-      expect(await own.markToken('jti', 'revoked', 60)).toBe(true);
+      expect(await own.markToken('jti', 'revoked', 60, 'alice')).toBe(true);
 
       await server.stop();
       // The store's own client refuses at once (no offline queue, no retries): the error is
@@ -144,7 +144,7 @@ if (!availability.available) {
         () => own.close(),
         async () => client.disconnect(),
       );
-      await own.revokeFamily('family', 60);
+      await own.revokeFamily('family', 60, 'alice');
       expect(await given.lookup(query)).toEqual({ familyRevoked: true });
 
       server.pause();

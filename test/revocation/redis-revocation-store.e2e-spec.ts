@@ -67,17 +67,20 @@ if (REDIS_URL === undefined) {
   );
 
   describe('RedisRevocationStore: keys, round trips and connections', () => {
-    it('writes namespaced keys that expire with the tokens, under nest-rest-jwt: by default', async () => {
+    it('writes keys hash-tagged by subject that expire with the tokens, under nest-rest-jwt: by default', async () => {
       const store = new RedisRevocationStore({ client: redis });
       const id = randomUUID();
+      const subject = `user {${id}} 100%`;
+      const tag = `nest-rest-jwt:{user %7b${id}%7d 100%25}`;
+      const keys = [`${tag}:t:${id}`, `${tag}:s`, `${tag}:f:${id}`];
       const setFrom = Date.now();
       try {
-        await store.markToken(id, 'replaced', 60);
-        await store.revokeSubject(id, 1_700_000_000, 120);
-        await store.revokeFamily(id, 30);
-        expect(await redis.get(`nest-rest-jwt:t:${id}`)).toBe('replaced');
-        expect(await redis.get(`nest-rest-jwt:s:${id}`)).toBe('1700000000');
-        expect(await redis.exists(`nest-rest-jwt:f:${id}`)).toBe(1);
+        await store.markToken(id, 'replaced', 60, subject);
+        await store.revokeSubject(subject, 1_700_000_000, 120);
+        await store.revokeFamily(id, 30, subject);
+        expect(await redis.get(keys[0])).toBe('replaced');
+        expect(await redis.get(keys[1])).toBe('1700000000');
+        expect(await redis.exists(keys[2])).toBe(1);
         // Set to `ms`: what is left is at most that, and at least that less the time since the
         // test began setting the keys (no allowance for a slow machine: none is needed).
         const expectTtl = async (key: string, ms: number): Promise<void> => {
@@ -86,11 +89,11 @@ if (REDIS_URL === undefined) {
           expect(left).toBeLessThanOrEqual(ms);
           expect(left).toBeGreaterThanOrEqual(ms - elapsed);
         };
-        await expectTtl(`nest-rest-jwt:t:${id}`, 60_000);
-        await expectTtl(`nest-rest-jwt:s:${id}`, 120_000);
-        await expectTtl(`nest-rest-jwt:f:${id}`, 30_000);
+        await expectTtl(keys[0], 60_000);
+        await expectTtl(keys[1], 120_000);
+        await expectTtl(keys[2], 30_000);
       } finally {
-        await redis.del(`nest-rest-jwt:t:${id}`, `nest-rest-jwt:s:${id}`, `nest-rest-jwt:f:${id}`);
+        await redis.del(...keys);
       }
     });
 
@@ -100,9 +103,9 @@ if (REDIS_URL === undefined) {
       const b = new RedisRevocationStore({ client: redis, prefix: prefixB });
       prefixes.set(a, prefixA).set(b, prefixB);
       try {
-        await a.markToken('jti-1', 'revoked', 60);
+        await a.markToken('jti-1', 'revoked', 60, 'alice');
         await a.revokeSubject('alice', 1_700_000_000, 60);
-        await a.revokeFamily('family-1', 60);
+        await a.revokeFamily('family-1', 60, 'alice');
         const query = { jti: 'jti-1', subject: 'alice', family: 'family-1' };
         expect(await a.lookup(query)).toEqual({
           token: 'revoked',
@@ -110,10 +113,10 @@ if (REDIS_URL === undefined) {
           familyRevoked: true,
         });
         expect(await b.lookup(query)).toEqual({ familyRevoked: false });
-        expect(await b.markToken('jti-1', 'replaced', 60)).toBe(true);
+        expect(await b.markToken('jti-1', 'replaced', 60, 'alice')).toBe(true);
         expect((await a.lookup(query)).token).toBe('revoked');
         expect((await keysUnder(redis, prefixA)).sort()).toEqual(
-          [`${prefixA}f:family-1`, `${prefixA}s:alice`, `${prefixA}t:jti-1`].sort(),
+          [`${prefixA}{alice}:f:family-1`, `${prefixA}{alice}:s`, `${prefixA}{alice}:t:jti-1`].sort(),
         );
       } finally {
         await Promise.all([dispose(a), dispose(b)]);
@@ -129,15 +132,16 @@ if (REDIS_URL === undefined) {
         },
       };
       const prefix = uniquePrefix();
-      const store = new RedisRevocationStore({ client: counting, prefix });
+      // No WAIT (one server has no replica to wait for): its own test is in replica-wait.e2e-spec.ts.
+      const store = new RedisRevocationStore({ client: counting, prefix, waitForReplicas: 0 });
       prefixes.set(store, prefix);
       try {
         await store.lookup({ jti: 'j', subject: 's', family: 'f' });
         await store.lookup({ subject: 's' });
         expect(sent).toEqual(['MGET', 'MGET']);
         sent.length = 0;
-        await store.markToken('j', 'revoked', 60);
-        await store.revokeFamily('f', 60);
+        await store.markToken('j', 'revoked', 60, 's');
+        await store.revokeFamily('f', 60, 's');
         await store.revokeSubject('s', 1, 60);
         expect(sent).toEqual(['SET', expect.stringMatching(/^EVAL/), expect.stringMatching(/^EVAL/)]);
       } finally {
@@ -154,7 +158,7 @@ if (REDIS_URL === undefined) {
         await redis.script('FLUSH');
         await store.revokeSubject('bob', 200, 60);
         await redis.script('FLUSH');
-        await store.revokeFamily('chain', 60);
+        await store.revokeFamily('chain', 60, 'bob');
         expect(await store.lookup({ subject: 'bob', family: 'chain' })).toEqual({
           subjectRevokedAt: 200,
           familyRevoked: true,

@@ -196,3 +196,40 @@ describe('sample: HTTP_ADAPTER and SAMPLE_DB', () => {
     expect(databasePath('some/users.sqlite3')).toBe(join(process.cwd(), 'some', 'users.sqlite3'));
   });
 });
+
+describe('sample: REDIS_URL and REDIS_CLUSTER_NODES', () => {
+  it('refuses both at once, and seed nodes that are not host:port', () => {
+    const both = errorOf(() =>
+      jwtSettingsFromEnv(
+        envOf({ JWT_SECRET_KEY: SECRET, REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: '127.0.0.1:2' }),
+      ),
+    );
+    expect(both).toBeInstanceOf(SampleConfigError);
+    expect(both.message).toContain('not both');
+    for (const nodes of ['127.0.0.1', '127.0.0.1:2,', 'http://127.0.0.1:2']) {
+      const error = errorOf(() => jwtSettingsFromEnv(envOf({ JWT_SECRET_KEY: SECRET, REDIS_CLUSTER_NODES: nodes })));
+      expect(error.message).toContain('REDIS_CLUSTER_NODES must be host:port seed nodes');
+    }
+    const library = errorOf(() =>
+      jwtSettingsFromEnv(
+        envOf({ JWT_SECRET_KEY: SECRET, REDIS_CLUSTER_NODES: '127.0.0.1:2', REDIS_CLIENT_LIBRARY: 'node-redis' }),
+      ),
+    );
+    expect(library.message).toContain('REDIS_CLIENT_LIBRARY');
+  });
+
+  it.each(['ioredis', 'redis'])('makes a cluster store from seed nodes with %s', async (library) => {
+    const { options } = jwtSettingsFromEnv(
+      envOf({
+        JWT_SECRET_KEY: SECRET,
+        REDIS_CLUSTER_NODES: '127.0.0.1:1, redis://127.0.0.1:2',
+        REDIS_CLIENT_LIBRARY: library,
+      }),
+    );
+    const store = options.revocationStore;
+    expect(store?.constructor.name).toBe('RedisRevocationStore');
+    // Nothing listens there: a lookup fails (closed), and the store closes its client.
+    await expect(Promise.resolve(store?.lookup({ subject: 'admin' }))).rejects.toThrow();
+    await store?.close?.();
+  });
+});

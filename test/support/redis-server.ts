@@ -90,7 +90,7 @@ export class RedisServerProcess {
 
   constructor(
     readonly port: number,
-    private readonly options: { appendonly?: boolean } = {},
+    private readonly options: { appendonly?: boolean; args?: readonly string[] } = {},
   ) {}
 
   get url(): string {
@@ -101,6 +101,7 @@ export class RedisServerProcess {
     if (this.process) throw new Error('redis-server already running');
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', this.options.appendonly ? 'yes' : 'no', '--daemonize', 'no', '--loglevel', 'warning');
+    args.push(...(this.options.args ?? []));
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
     this.output = '';
@@ -124,6 +125,22 @@ export class RedisServerProcess {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGCONT'); // a paused server cannot act on SIGTERM
     child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Whether the process is up. */
+  running(): Promise<boolean> {
+    return Promise.resolve(this.process !== undefined);
+  }
+
+  /** SIGKILL: the process dies at once, as in a crash (nothing written, nothing said to peers). */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
     await exited;
   }
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
  * come back and the temporary folder (for SQLite files and keys) goes.
  */
 export function useSampleEnv(driven: readonly string[], tempPrefix: string) {
-  // Always driven: CI exports REDIS_URL for the Redis tests, and a sample test that does not ask
-  // for Redis must not share revocations with the others through it.
-  const names = [...new Set([...driven, 'REDIS_URL'])];
+  // Always driven: CI exports REDIS_URL and REDIS_CLUSTER_NODES for the Redis tests, and a sample
+  // test that does not ask for Redis must not share revocations with the others through it.
+  const names = [...new Set([...driven, 'REDIS_URL', 'REDIS_CLUSTER_NODES'])];
   const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
   const tempDir = mkdtempSync(join(tmpdir(), tempPrefix));
   const setEnv = (values: Record<string, string | undefined>): void => {

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { InvalidationSubscriber } from './invalidation-subscriber.js';
+import type { InvalidationKind } from './revocation-cache.js';
+
+export interface InvalidationChannelOptions {
+  subscriber: InvalidationSubscriber;
+  /** Sends PUBLISH over a command connection (not the subscriber's). */
+  publish: (channel: string, message: string) => Promise<unknown>;
+  channel: string;
+  heartbeatMs: number;
+  maxLagMs: number;
+  now: () => number;
+  /** Another instance (or this one) revoked something. */
+  onInvalidate: (kind: InvalidationKind, id: string) => void;
+  /** Messages may have been missed (connection lost, or subscribed again): forget everything. */
+  onReset: () => void;
+}
+
+/**
+ * Revocations told to every instance through Redis pub/sub, and whether this instance can trust
+ * that it has heard them all. Each instance publishes a heartbeat (the time it was sent) on a
+ * channel of its own; the subscriber connection delivers messages in the order Redis ran the
+ * PUBLISHes, so hearing a heartbeat sent at T proves that every revocation published before T
+ * has arrived. The cache is trusted only while the last heartbeat heard was sent at most
+ * `maxLagMs` ago: a lost or lagging connection makes the instance ask Redis every time.
+ */
+export class InvalidationChannel {
+  private readonly heartbeatChannel: string;
+  /** Sending time of the latest heartbeat heard since the last (re)subscription. */
+  private heardSentAt = Number.NEGATIVE_INFINITY;
+  private subscribed = false;
+  /** When the current subscription began: a heartbeat sent before it proves nothing about it. */
+  private subscribedAt = Number.POSITIVE_INFINITY;
+  /** Number of the latest heartbeat heard, and of the next one sent (every heartbeat sent is numbered). */
+  private heardSequence: number | undefined;
+  private sequence = 0;
+  private beating = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: InvalidationChannelOptions) {
+    this.heartbeatChannel = `${options.channel}:heartbeat:${randomUUID()}`;
+  }
+
+  /** Subscribes and starts the heartbeat; resolves once subscribed. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.timer.unref();
+    await this.options.subscriber.subscribe([this.options.channel, this.heartbeatChannel], {
+      message: (channel, message) => this.received(channel, message),
+      down: () => this.lost(),
+      up: () => {
+        this.options.onReset();
+        this.subscribed = true;
+        this.subscribedAt = this.options.now();
+        this.beat();
+      },
+    });
+  }
+
+  /** Whether every revocation published more than `maxLagMs` ago has been heard. */
+  get trusted(): boolean {
+    return this.subscribed && this.options.now() - this.heardSentAt <= this.options.maxLagMs;
+  }
+
+  /** Whether messages are being received at all (answers may be kept, to serve once trusted). */
+  get listening(): boolean {
+    return this.subscribed;
+  }
+
+  /** Tells every instance; rejects when Redis did not take the message. */
+  async publish(kind: InvalidationKind, id: string): Promise<void> {
+    await this.options.publish(this.options.channel, `${kind}${id}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.lost();
+    await this.options.subscriber.close();
+  }
+
+  private received(channel: string, message: string): void {
+    if (channel === this.options.channel) {
+      const kind = message.charAt(0);
+      if (kind === 't' || kind === 's' || kind === 'f') this.options.onInvalidate(kind, message.slice(1));
+      // Anything else on the channel cannot be understood: forget everything rather than guess.
+      else this.options.onReset();
+    } else if (channel === this.heartbeatChannel) {
+      const [sentAt, sequence] = message.split(':').map(Number);
+      if (Number.isFinite(sentAt) && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) {
+        // A heartbeat missing from the sequence means messages may have been lost without the
+        // connection saying so (a cluster client moving its subscription to another node, the
+        // publishing primary failing over): forget everything, then trust again.
+        if (this.heardSequence !== undefined && sequence !== this.heardSequence + 1) this.options.onReset();
+        this.heardSentAt = sentAt;
+        this.heardSequence = sequence;
+      }
+    }
+  }
+
+  private lost(): void {
+    this.subscribed = false;
+    this.subscribedAt = Number.POSITIVE_INFINITY;
+    this.heardSentAt = Number.NEGATIVE_INFINITY;
+    this.heardSequence = undefined;
+    this.options.onReset();
+  }
+
+  /** One heartbeat at a time: a slow Redis gets no pile of them. */
+  private beat(): void {
+    if (this.beating || this.closed || !this.subscribed) return;
+    this.beating = true;
+    this.options
+      .publish(this.heartbeatChannel, `${this.options.now()}:${this.sequence++}`)
+      .catch(() => undefined) // a failed heartbeat is simply not heard: the cache stops being trusted
+      .finally(() => (this.beating = false));
+  }
+}
