@@ -59,6 +59,7 @@ export function jwtSettingsFromEnv(
     },
     authCookie: authCookie(env),
     rotateOnRefresh: readBoolean(env, 'JWT_ROTATE_ON_REFRESH', false),
+    rotationGracePeriod: readDuration(env, 'JWT_ROTATION_GRACE_PERIOD'),
     usernameField: usernameField(env),
     revocationUnavailableStatus: readUnavailableStatus(env),
     simpleJwt: simpleJwtFromEnv(env),

@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { JwtAuthModule } from '../../lib/index.js';
 import { RedisRevocationStore } from '../../lib/redis/index.js';
+import { RedisKeyLayout } from '../../lib/redis/redis-key-layout.js';
 import { ADAPTERS, type AdapterName, SECRET, startApp, type TestApp, UsersModule } from '../support/apps.js';
 import { obtainToken } from '../support/endpoints.js';
 import { expectRefusal } from '../support/refusals.js';
@@ -73,7 +74,8 @@ if (REDIS_URL === undefined) {
     const refresh = (server: App, token: string) => request(server).post('/api-token-refresh/').send({ token });
     const guarded = (server: App, token: string) =>
       request(server).get('/protected-url').set('Authorization', `JWT ${token}`);
-    const successorKey = (token: string): string => `${prefix}g:${String(payloadOf(token).jti)}`;
+    const successorKey = (token: string): string =>
+      new RedisKeyLayout(prefix).successorKey(String(payloadOf(token).username), String(payloadOf(token).jti));
 
     it('refreshes of one token on two instances at once both succeed, with the same successor', async () => {
       const token = await obtainToken(servers.a);
@@ -105,7 +107,11 @@ if (REDIS_URL === undefined) {
         body: { non_field_errors: [REVOKED] },
       });
       expectRefusal(await guarded(servers.a, successor), REVOKED, 'drf');
-      expect(await redis.get(`${prefix}f:${String(payloadOf(token).jti)}`)).not.toBeNull();
+      const chainKey = new RedisKeyLayout(prefix).familyKey(
+        String(payloadOf(token).username),
+        String(payloadOf(token).jti),
+      );
+      expect(await redis.get(chainKey)).not.toBeNull();
     });
   });
 }

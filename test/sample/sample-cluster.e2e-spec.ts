@@ -22,6 +22,7 @@ const SAMPLE_ENV = [
   'JWT_ERROR_FORMAT',
   'JWT_ALLOW_REFRESH',
   'JWT_ROTATE_ON_REFRESH',
+  'JWT_ROTATION_GRACE_PERIOD',
   'REDIS_CLUSTER_NODES',
   'REDIS_CLIENT_LIBRARY',
   'LOGIN_THROTTLE_LIMIT',
@@ -54,6 +55,8 @@ if (REDIS_CLUSTER_NODES === undefined) {
         LOGIN_THROTTLE_LIMIT: '1000',
         JWT_ALLOW_REFRESH: 'true',
         JWT_ROTATE_ON_REFRESH: 'true',
+        // Strict reuse: the second refresh of a token is a reuse at once.
+        JWT_ROTATION_GRACE_PERIOD: '0',
         REDIS_CLUSTER_NODES: nodes,
         REDIS_CLIENT_LIBRARY: library,
       });
