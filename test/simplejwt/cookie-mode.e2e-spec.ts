@@ -93,4 +93,34 @@ describe.each(ADAPTERS)('simplejwt cookie mode on %s', (adapter) => {
       .send({ refresh: valueOf(cookies, 'refresh') });
     expect(response.status).toBe(200);
   });
+
+  it('refuses cross-site requests to the views that set or clear the refresh cookie (login and logout CSRF)', async () => {
+    const { cookies } = await login();
+    const refresh = valueOf(cookies, 'refresh')!;
+    const csrf = valueOf(cookies, 'csrftoken')!;
+    const evil = 'https://evil.example';
+    // Login CSRF: the attacker's credentials posted from the attacker's page would set the victim's cookie.
+    const obtain = await request(app.server)
+      .post(OBTAIN)
+      .set('Origin', evil)
+      .type('form')
+      .send({ username: 'admin', password: 'abc123' });
+    expect({ status: obtain.status, body: obtain.body }).toEqual({
+      status: 403,
+      body: { detail: `CSRF Failed: Origin checking failed - ${evil} does not match any trusted origins.` },
+    });
+    expect(cookiesOf(obtain)).toEqual([]);
+    // Logout CSRF: a cross-site form post to the blacklist view would clear the victim's cookie.
+    const blacklist = await request(app.server)
+      .post(BLACKLIST)
+      .set('Cookie', [`refresh=${refresh}`, `csrftoken=${csrf}`])
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ refresh });
+    expect(blacklist.status).toBe(403);
+    expect(cookiesOf(blacklist)).toEqual([]);
+    // Not blacklisted: the same token still refreshes from a client that is not a browser.
+    const refreshed = await request(app.server).post(REFRESH).send({ refresh });
+    expect(refreshed.status).toBe(200);
+  });
 });
