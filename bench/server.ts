@@ -206,7 +206,12 @@ async function appModule(): Promise<DynamicModule> {
 async function sampleApp(): Promise<INestApplication> {
   const dir = mkdtempSync(join(tmpdir(), 'nest-rest-jwt-bench-sample-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  Object.assign(process.env, { SAMPLE_DB: join(dir, 'users.sqlite3'), JWT_SECRET_KEY: SECRET });
+  // A token that outlives the run (the sample's default lifetime is 5 minutes; a run takes longer).
+  Object.assign(process.env, {
+    SAMPLE_DB: join(dir, 'users.sqlite3'),
+    JWT_SECRET_KEY: SECRET,
+    JWT_EXPIRATION_DELTA: '1d',
+  });
   for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'JWT_AUTH_COOKIE']) delete process.env[name];
   const { createApp } = await import('../sample/create-app.js');
   return createApp(adapterName, { logger: false });
