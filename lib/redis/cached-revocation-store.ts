@@ -1,11 +1,10 @@
 // Types only: ioredis and redis are optional peers, loaded (dynamically) only when a store makes its own clients.
-import type { Cluster, Redis } from 'ioredis';
 import { JwtAuthConfigError } from '../common/errors.js';
 import { checkOptionNames, type NameTable } from '../common/option-names.js';
 import { count } from '../common/option-validators.js';
 import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
 import { InvalidationChannel } from './invalidation-channel.js';
-import { type InvalidationSubscriber, ioredisSubscriber } from './invalidation-subscriber.js';
+import { type InvalidationSubscriber, type IoredisPubSubClient, ioredisSubscriber } from './invalidation-subscriber.js';
 import { type NodeRedisPubSubClient, nodeRedisSubscriber } from './node-redis-subscriber.js';
 import { clusterNodesSubscriber, urlSubscriber } from './owned-subscriber.js';
 import { type InvalidationKind, RevocationCache } from './revocation-cache.js';
@@ -39,7 +38,7 @@ export interface CachedRevocationStoreOptions extends RevocationCacheOptions {
    * a subscribed connection runs no other command), a node-redis client or cluster (the cache
    * listens on a `duplicate()` of it), or an InvalidationSubscriber.
    */
-  subscriber: Redis | Cluster | NodeRedisPubSubClient | InvalidationSubscriber;
+  subscriber: IoredisPubSubClient | NodeRedisPubSubClient | InvalidationSubscriber;
 }
 
 /** How the cache is doing: answers served locally, and lookups sent to Redis. */
@@ -261,7 +260,7 @@ function subscriberOf(given: CachedRevocationStoreOptions['subscriber']): Invali
     sendCommand?: unknown;
   };
   if (typeof candidate.subscribe === 'function' && typeof candidate.status === 'string') {
-    return ioredisSubscriber(given as Redis | Cluster);
+    return ioredisSubscriber(given as IoredisPubSubClient);
   }
   if (typeof candidate.sendCommand === 'function' && typeof candidate.duplicate === 'function') {
     return nodeRedisSubscriber(given as NodeRedisPubSubClient);

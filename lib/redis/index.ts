@@ -22,7 +22,12 @@ export {
   type RevocationCacheOptions,
   type RevocationCacheStats,
 } from './cached-revocation-store.js';
-export { ioredisSubscriber, type InvalidationSubscriber, type SubscriberEvents } from './invalidation-subscriber.js';
+export {
+  ioredisSubscriber,
+  type InvalidationSubscriber,
+  type IoredisPubSubClient,
+  type SubscriberEvents,
+} from './invalidation-subscriber.js';
 export { nodeRedisSubscriber, type NodeRedisPubSubClient } from './node-redis-subscriber.js';
 export { clusterNodesSubscriber, urlSubscriber } from './owned-subscriber.js';
 export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './redis-throttler-storage.js';

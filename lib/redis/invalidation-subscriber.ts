@@ -1,6 +1,3 @@
-// Types only: ioredis is an optional peer.
-import type { Cluster, Redis } from 'ioredis';
-
 /** What the invalidation channel hears from its subscriber connection. */
 export interface SubscriberEvents {
   message(channel: string, message: string): void;
@@ -22,11 +19,26 @@ export interface InvalidationSubscriber {
 }
 
 /**
+ * What the subscriber uses of an ioredis client (`Redis` or `Cluster`): written out here, so
+ * that the package's declarations never name ioredis, an optional peer an app may not install.
+ */
+export interface IoredisPubSubClient {
+  readonly status: string;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'close' | 'end' | 'ready', listener: () => void): unknown;
+  off(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  off(event: 'close' | 'end' | 'ready', listener: () => void): unknown;
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
  * An ioredis client (`Redis`, or `Cluster`: it listens on one node, to which a cluster forwards
  * every PUBLISH) as a subscriber. The client must be its own connection (a subscribed connection
  * runs no other command): `redis.duplicate()` makes one. With `owned`, close() disconnects it.
  */
-export function ioredisSubscriber(client: Redis | Cluster, owned = false): InvalidationSubscriber {
+export function ioredisSubscriber(client: IoredisPubSubClient, owned = false): InvalidationSubscriber {
   let listening: { channels: readonly string[]; events: SubscriberEvents } | undefined;
   let closed = false;
   const onMessage = (channel: string, message: string): void => listening?.events.message(channel, message);

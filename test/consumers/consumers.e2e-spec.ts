@@ -100,7 +100,17 @@ const RUNTIME_NAMES: Record<string, string[]> = {
     'jwtAuthRequestInterceptor',
     'jwtAuthSecurityScheme',
   ],
-  'nest-rest-jwt/redis': ['RedisRevocationStore', 'RevocationNotReplicatedError', 'RevocationStoreTimeoutError'],
+  'nest-rest-jwt/redis': [
+    'CachedRevocationStore',
+    'RedisRevocationStore',
+    'RedisThrottlerStorage',
+    'RevocationNotReplicatedError',
+    'RevocationStoreTimeoutError',
+    'clusterNodesSubscriber',
+    'ioredisSubscriber',
+    'nodeRedisSubscriber',
+    'urlSubscriber',
+  ],
   'nest-rest-jwt/websockets': ['WsJwtAuthGuard'],
   'nest-rest-jwt/permissions': [
     'AllowAny',
@@ -124,6 +134,8 @@ const RUNTIME_NAMES: Record<string, string[]> = {
     'not',
     'or',
   ],
+  'nest-rest-jwt/login': ['DrfCharField', 'InactiveUserError', 'LoginDto', 'TokenDto', 'allowLogin', 'refuseLogin'],
+  'nest-rest-jwt/audit': ['JWT_AUTH_REQUEST_REFUSED', 'JWT_AUTH_TOKEN_REUSE_DETECTED', 'TokenReuseDetectedError'],
   'nest-rest-jwt/testing': [
     'TESTING_HASHER_OPTIONS',
     'authHeader',
