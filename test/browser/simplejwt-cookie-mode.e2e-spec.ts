@@ -102,7 +102,8 @@ describeInChromium(inChromium("simplejwt's cookie mode in Chromium, the sample o
   /** The login's access token, as sent by the page after it. */
   let firstAccess: string;
 
-  const cookie = async (name: string) => (await context.cookies(`${origin}/api/token/refresh/`)).find((c) => c.name === name);
+  const cookie = async (name: string) =>
+    (await context.cookies(`${origin}/api/token/refresh/`)).find((c) => c.name === name);
   /** Bodies at the simplejwt endpoints, from Node (not the browser). */
   const postJson = async (path: string, body: object) => {
     const response = await fetch(`${origin}${path}`, {
@@ -236,6 +237,23 @@ describeInChromium(inChromium("simplejwt's cookie mode in Chromium, the sample o
     expect(await shownExpiry(page)).toBeGreaterThan(exp);
     expect(await page.textContent('#events')).toContain('refreshed');
     expect(problems).toEqual([]);
+  });
+
+  it('a reload forgets the access token; the next call refreshes with the cookie and succeeds', async () => {
+    await page.reload();
+    expect(await page.textContent('#access-state')).toBe('No access token in memory.');
+    exchanges.length = 0;
+    const { status, body } = await clickAndRead(page, '#get-protected', '#get-result');
+    expect({ status, body }).toEqual({ status: 200, body: { message: 'Hello, admin!', username: 'admin' } });
+    expect(await page.getAttribute('#get-result', 'data-refreshed')).toBe('true');
+    expect(await summary()).toEqual([
+      ['GET', '/protected-url/', 401],
+      ['POST', '/api/token/refresh/', 200],
+      ['GET', '/protected-url/', 200],
+    ]);
+    const [first, , retry] = (await recorded()) as [Exchange, Exchange, Exchange];
+    expect(first.authorization).toBeUndefined();
+    expect(retry.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it('logout blacklists the refresh token and clears its cookie; a refresh then fails, and so does a call', async () => {
