@@ -283,3 +283,37 @@ describeInChromium(inChromium("simplejwt's cookie mode in Chromium, the sample o
     expect(problems).toEqual([]);
   });
 });
+
+describe.each(HTTP_ADAPTERS)('which page GET / serves, the sample on %s', (adapter) => {
+  /** The page's heading and cookie-mode paragraph for these settings (no browser needed). */
+  async function pageFor(env: Record<string, string>): Promise<{ heading: string; mode: string }> {
+    setEnv({ SAMPLE_DB: join(tempDir, `${adapter}-which.sqlite3`), JWT_SECRET_KEY: SECRET, ...env });
+    const app = await createApp(adapter, { logger: false });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      return {
+        heading: /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '',
+        mode: /<p id="cookie-mode"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '',
+      };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('simplejwt without JWT_REFRESH_COOKIE: the simplejwt page, saying how to turn its cookie mode on', async () => {
+    const { heading, mode } = await pageFor({ JWT_TOKEN_PROTOCOL: 'simplejwt' });
+    expect(heading).toBe('nest-rest-jwt sample (simplejwt)');
+    expect(mode).toContain('<code>JWT_REFRESH_COOKIE=refresh</code>');
+  });
+
+  it('both with JWT_REFRESH_COOKIE: the simplejwt page; both without it: the drf-jwt page', async () => {
+    const withCookie = await pageFor({ JWT_TOKEN_PROTOCOL: 'both', JWT_REFRESH_COOKIE: 'refresh' });
+    expect(withCookie.heading).toBe('nest-rest-jwt sample (simplejwt)');
+    expect(withCookie.mode).toContain('simplejwt, cookie mode');
+    const without = await pageFor({ JWT_TOKEN_PROTOCOL: 'both', JWT_AUTH_COOKIE: 'jwt' });
+    expect(without.heading).toBe('nest-rest-jwt sample');
+    expect(without.mode).toContain('Cookie mode is on');
+  });
+});
