@@ -1,7 +1,11 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { JWT_AUTH_CONFIG, type JwtAuthConfig, Public } from '../lib/index.js';
+import { readString } from './env.js';
+import { simpleJwtFromEnv, tokenProtocolFromEnv } from './simplejwt-settings.js';
+import { SIMPLEJWT_SCRIPT, simpleJwtPageParts } from './simplejwt-page.js';
 
 /**
  * The page's script. Static text, so that the Content-Security-Policy can allow exactly it by
@@ -100,12 +104,12 @@ pre { background: #f4f4f4; padding: 0.5rem; white-space: pre-wrap; word-break: b
 const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /**
- * Only this page's own script and style run, requests go to this origin only, and forms post
+ * Only this page's own script (the drf-jwt one or the simplejwt one) and style run, requests go to this origin only, and forms post
  * only here; the empty data: icon keeps the browser from asking for /favicon.ico.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `script-src ${hash(SCRIPT)}`,
+  `script-src ${hash(SCRIPT)} ${hash(SIMPLEJWT_SCRIPT)}`,
   `style-src ${hash(STYLE)}`,
   "connect-src 'self'",
   'img-src data:',
@@ -116,15 +120,25 @@ const CONTENT_SECURITY_POLICY = [
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** GET /: a page that logs in and calls the API with the token cookie (cookie mode), no framework. */
+/**
+ * GET /: a page that logs in and calls the API with the token cookie (cookie mode), no framework;
+ * when the sample speaks simplejwt with its cookie mode (JWT_REFRESH_COOKIE), or only simplejwt,
+ * the simplejwt page (simplejwt-page.ts) instead.
+ */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class PageController {
   private readonly html: string;
 
-  constructor(@Inject(JWT_AUTH_CONFIG) settings: JwtAuthConfig) {
-    this.html = renderPage(settings);
+  constructor(@Inject(JWT_AUTH_CONFIG) settings: JwtAuthConfig, config: ConfigService) {
+    const env = (name: string) => config.get<string>(name);
+    const protocol = tokenProtocolFromEnv(env);
+    const simpleJwt = simpleJwtFromEnv(env);
+    this.html =
+      protocol === 'simplejwt' || (protocol === 'both' && simpleJwt?.refreshCookie !== undefined)
+        ? renderSimpleJwtPage(settings, simpleJwt?.refreshCookie, readString(env, 'JWT_AUTH_HEADER_TYPES'))
+        : renderPage(settings);
   }
 
   @Get()
@@ -156,20 +170,9 @@ function renderPage(settings: JwtAuthConfig): string {
     'csrf-cookie': csrf?.cookieName ?? '',
     'csrf-header': csrf?.headerName ?? '',
   };
-  const attributes = Object.entries(data)
-    .map(([name, value]) => ` data-${name}="${escapeHtml(value)}"`)
-    .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>nest-rest-jwt sample</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body${attributes}>
-<h1>nest-rest-jwt sample</h1>
+  return renderShell(
+    data,
+    `<h1>nest-rest-jwt sample</h1>
 ${mode}
 <p id="insecure" class="warning" hidden>This page is not a secure context (plain http on a host
 other than localhost), so the browser drops the Secure token cookie: use https, or
@@ -194,8 +197,45 @@ other than localhost), so the browser drops the Secure token cookie: use https, 
 <pre id="refresh-result"></pre>
 <button id="logout" type="button">Log out</button>
 <pre id="logout-result"></pre>
-</section>
-<script>${SCRIPT}</script>
+</section>`,
+    SCRIPT,
+  );
+}
+
+/**
+ * The simplejwt page. The sample sets no `csrf` option, so its CSRF cookie and header are the
+ * module's defaults (the same names as the drf-jwt cookie mode's, when that is on too).
+ */
+function renderSimpleJwtPage(settings: JwtAuthConfig, refreshCookie: string | undefined, headerTypes?: string): string {
+  const { data, body } = simpleJwtPageParts(
+    {
+      refreshCookie,
+      headerType: headerTypes?.split(',')[0]?.trim() || 'Bearer',
+      csrfCookie: settings.csrf?.cookieName ?? 'csrftoken',
+      csrfHeader: settings.csrf?.headerName ?? 'X-CSRFToken',
+    },
+    escapeHtml,
+  );
+  return renderShell(data, body, SIMPLEJWT_SCRIPT);
+}
+
+/** The HTML document around a page's body: data- attributes for its script, then the script. */
+function renderShell(data: Record<string, string>, body: string, script: string): string {
+  const attributes = Object.entries(data)
+    .map(([name, value]) => ` data-${name}="${escapeHtml(value)}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>nest-rest-jwt sample</title>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>
+</head>
+<body${attributes}>
+${body}
+<script>${script}</script>
 </body>
 </html>
 `;
