@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import type { AnyRequest } from '../common/jwt.js';
 import { methodNotAllowed, NOT_ACCEPTABLE } from '../common/messages.js';
 import { detail, type Refusal } from '../common/refusal.js';
+import type { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
 import { logRefusal } from '../refusals/refusal-log.js';
 import { type HttpRequestLike, type HttpResponseLike, setHeader } from '../transport/http-adapter.js';
 import { type ReadBody, readRequestBody } from '../transport/request-body.js';
@@ -25,6 +26,9 @@ export abstract class DrfEndpoint {
 
   /** The refusal for an error a flow threw, or undefined when it is no refusal (a bug, rethrown). */
   protected abstract refusalOfError(error: unknown): Refusal | undefined;
+
+  /** The module's events: every refusal is a `request.refused` event. */
+  protected abstract readonly events: JwtAuthEventDispatcher;
 
   /**
    * Runs a handler; a refusal it throws (or a flow's) is logged and rendered, anything else
@@ -51,10 +55,9 @@ export abstract class DrfEndpoint {
     void request;
   }
 
-  /** Told of every refusal, once logged (the audit event). */
+  /** Told of every refusal, once logged: the audit event. */
   protected async refused(refusal: Refusal, request: EndpointRequest): Promise<void> {
-    void refusal;
-    void request;
+    await this.events.requestRefused(refusal, request);
   }
 
   /** No-store, and DRF's content negotiation (before the method is even looked at). */

@@ -124,10 +124,6 @@ export class SimpleJwtController extends DrfEndpoint {
     if (refusal !== undefined) throw new Refused(refusal, true);
   }
 
-  protected override async refused(refusal: Refusal, request: EndpointRequest): Promise<void> {
-    await this.events.requestRefused(refusal, request);
-  }
-
   /** The `refresh` field, or in cookie mode the refresh cookie when the body has none (CSRF-checked). */
   private async readRefresh(request: EndpointRequest): Promise<string> {
     const body = await this.readBody(request);

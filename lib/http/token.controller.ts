@@ -190,10 +190,6 @@ export class TokenController extends DrfEndpoint {
     return refusalOf(error, 'endpoint', this.settings.revocationUnavailableStatus);
   }
 
-  protected override async refused(refusal: Refusal, request: EndpointRequest): Promise<void> {
-    await this.events.requestRefused(refusal, request);
-  }
-
   /**
    * In cookie mode (with the CSRF defence) every endpoint here sets or clears the auth cookies:
    * a browser's cross-site request to one is refused (login and logout CSRF), see
