@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp, HTTP_ADAPTERS } from '../../sample/create-app.js';
+import { clickAndRead, describeInChromium, launchChromium, watchPage } from '../support/browser.js';
 import { useSampleEnv } from '../support/sample-env.js';
 
 /**
@@ -14,31 +14,6 @@ import { useSampleEnv } from '../support/sample-env.js';
  * cookies itself, and a form posted from another origin carries them but is refused by the
  * CSRF check (or, cross-site, does not carry them at all: SameSite=Lax).
  */
-
-// CHROMIUM_PATH only to try the skip path; CI installs Debian's chromium (.ci/run).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// This machine's closed network refuses Chromium's background connections: these flags stop them.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!HAVE_CHROMIUM) {
-  console.warn(
-    `SKIPPED: ${CHROMIUM} is missing, so the browser tests of cookie mode (test/browser/cookie-mode.e2e-spec.ts) ` +
-      'did not run. Install it with: apt-get install -y chromium',
-  );
-}
-const describeInChromium = HAVE_CHROMIUM ? describe.each(HTTP_ADAPTERS) : describe.skip.each(HTTP_ADAPTERS);
-const inChromium = (title: string): string =>
-  HAVE_CHROMIUM ? title : `SKIPPED, ${CHROMIUM} is not installed: ${title}`;
 
 const SECRET = 'sample-browser-secret-long-enough-for-hs256-signing';
 const SAMPLE_ENV = [
@@ -94,23 +69,6 @@ function startFormPoster(host: string): Promise<{ server: Server; origin: string
 const closeServer = (server: Server | undefined): Promise<void> =>
   new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
-/** Clicks a button of the page and reads what it shows: "status" on the first line, then the body. */
-async function clickAndRead(page: Page, button: string, output: string): Promise<{ status: number; body: unknown }> {
-  await page.click(button);
-  // The page removes data-status when the request starts and sets it once the answer is shown.
-  await page.waitForSelector(`${output}[data-status]`);
-  const text = await page.textContent(output);
-  const [status, ...body] = (text ?? '').split('\n');
-  const bodyText = body.join('\n');
-  let parsed: unknown = bodyText;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    // Not JSON: the text as is.
-  }
-  return { status: Number(status), body: parsed };
-}
-
 async function logIn(page: Page, password = 'abc123'): Promise<{ status: number; body: unknown }> {
   await page.fill('#login input[name=username]', 'admin');
   await page.fill('#login input[name=password]', password);
@@ -131,21 +89,11 @@ const PAGE_PROBE = `
   });
 `;
 
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
-  page.on('console', (message) => {
-    if (/Content.Security.Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  return problems;
-}
-
-describeInChromium(inChromium('cookie mode in Chromium, the sample on %s'), (adapter) => {
+describeInChromium('cookie mode in Chromium, the sample on %s', (adapter) => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // Playwright gives the browser a new empty profile (its own temporary --user-data-dir).
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   }, 90_000);
   afterAll(() => browser?.close());
 

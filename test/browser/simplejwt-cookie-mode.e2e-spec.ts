@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp, HTTP_ADAPTERS } from '../../sample/create-app.js';
+import { clickAndRead, describeInChromium, launchChromium, watchPage } from '../support/browser.js';
 import { useSampleEnv } from '../support/sample-env.js';
 
 /**
@@ -14,31 +14,6 @@ import { useSampleEnv } from '../support/sample-env.js';
  * access token has expired, a call answered 401 refreshes with the cookie and the CSRF header
  * and is retried: the session outlives the access token. Logging out ends it.
  */
-
-// CHROMIUM_PATH only to try the skip path; CI installs Debian's chromium (.ci/run).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// This machine's closed network refuses Chromium's background connections: these flags stop them.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!HAVE_CHROMIUM) {
-  console.warn(
-    `SKIPPED: ${CHROMIUM} is missing, so the browser tests of simplejwt's cookie mode ` +
-      '(test/browser/simplejwt-cookie-mode.e2e-spec.ts) did not run. Install it with: apt-get install -y chromium',
-  );
-}
-const describeInChromium = HAVE_CHROMIUM ? describe.each(HTTP_ADAPTERS) : describe.skip.each(HTTP_ADAPTERS);
-const inChromium = (title: string): string =>
-  HAVE_CHROMIUM ? title : `SKIPPED, ${CHROMIUM} is not installed: ${title}`;
 
 const SECRET = 'sample-browser-secret-long-enough-for-hs256-signing';
 const SAMPLE_ENV = [
@@ -66,21 +41,6 @@ interface Exchange {
   cookie?: string;
 }
 
-/** Clicks a button of the page and reads what it shows: "status" on the first line, then the body. */
-async function clickAndRead(page: Page, button: string, output: string): Promise<{ status: number; body: unknown }> {
-  await page.click(button);
-  // The page clears the data- attributes when the call starts and sets data-status once it is shown.
-  await page.waitForSelector(`${output}[data-status]`);
-  const [status, ...body] = ((await page.textContent(output)) ?? '').split('\n');
-  let parsed: unknown = body.join('\n');
-  try {
-    parsed = JSON.parse(body.join('\n'));
-  } catch {
-    // Not JSON: the text as is.
-  }
-  return { status: Number(status), body: parsed };
-}
-
 /** The `exp` of the access token the page holds, as it shows it. */
 async function shownExpiry(page: Page): Promise<number> {
   const exp = await page.getAttribute('#access-state', 'data-exp');
@@ -88,7 +48,7 @@ async function shownExpiry(page: Page): Promise<number> {
   return Number(exp);
 }
 
-describeInChromium(inChromium("simplejwt's cookie mode in Chromium, the sample on %s"), (adapter) => {
+describeInChromium("simplejwt's cookie mode in Chromium, the sample on %s", (adapter) => {
   let browser: Browser;
   let app: INestApplication;
   let origin: string;
@@ -125,15 +85,10 @@ describeInChromium(inChromium("simplejwt's cookie mode in Chromium, the sample o
     app = await createApp(adapter, { logger: false });
     await app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    // Playwright gives the browser a new empty profile (its own temporary --user-data-dir).
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
-    problems = [];
-    page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
-    });
+    problems = watchPage(page);
     exchanges = [];
     // Recorded in the order the page sends them; headers as sent (cookies included) once answered.
     page.on('request', (request) => {
