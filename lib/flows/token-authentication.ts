@@ -77,7 +77,10 @@ export class TokenAuthentication<TUser extends object = object> {
     const cached = this.userCache?.get(username);
     // A cached user of another id may be stale (the account was replaced): asked again below.
     if (cached !== undefined && this.isBoundTo(payload, cached)) return cached;
-    const user = await this.userOf({ payload });
+    // userOf's lookup, inline: one promise fewer on every guarded request.
+    const found = await this.users.findByUsername(username);
+    if (!found) throw new TokenRejectedError('user_not_found');
+    const user = this.activeUser(this.boundTo(payload, found));
     this.userCache?.set(username, user);
     return user;
   }

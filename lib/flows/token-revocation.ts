@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { isFiniteNumber, stringClaim } from '../common/claims.js';
 import { nowSeconds } from '../common/clock.js';
+import { isPromiseLike } from '../common/maybe-promise.js';
 import { RevocationUnavailableError, TokenRejectedError } from '../common/errors.js';
 import type { JwtPayload } from '../common/jwt.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
@@ -43,7 +44,7 @@ export class TokenRevocation implements OnApplicationShutdown {
     } catch (error) {
       throw this.unavailable(error);
     }
-    if (!isPromise(answer)) return this.refuseRevoked(payload, this.answered(answer));
+    if (!isPromiseLike(answer)) return this.refuseRevoked(payload, this.answered(answer));
     return answer.then(
       (state) => this.refuseRevoked(payload, this.answered(state)),
       (error: unknown) => {
@@ -193,8 +194,4 @@ export class TokenRevocation implements OnApplicationShutdown {
     }
     return new RevocationUnavailableError(error);
   }
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { PermissionRequest } from '../common/permission.js';
 import { permissionRefusal, permissionStateOf, refusingObjectPermission } from './permission-check.js';
+import { markObjectPermissionsHandler } from './permission-metadata.js';
 
 /** Checks an object against the route's permissions; throws the refusal (401 or 403) when one refuses. */
 export type ObjectPermissionCheck = (object: unknown) => Promise<void>;
@@ -13,15 +14,8 @@ function handlerRequest(context: ExecutionContext): PermissionRequest | undefine
   return context.getType<string>() === 'http' ? context.switchToHttp().getRequest<PermissionRequest>() : undefined;
 }
 
-/**
- * DRF's `self.check_object_permissions(request, obj)`, for a handler: gives a function that
- * runs `hasObjectPermission` of the route's permissions on an object and throws their refusal,
- * answered as the guard answers (status, body, `WWW-Authenticate`).
- *
- * `async get(@Param('id') id: string, @ObjectPermissions() check: ObjectPermissionCheck) {
- *   const article = await this.articles.find(id); await check(article); return article; }`
- */
-export const ObjectPermissions: () => ParameterDecorator = createParamDecorator(
+/** The parameter: the check, made of what the guard left beside the request. */
+const objectPermissionsParam = createParamDecorator(
   (_data: unknown, context: ExecutionContext): ObjectPermissionCheck => {
     const request = handlerRequest(context);
     const state = request === undefined ? undefined : permissionStateOf(request);
@@ -36,3 +30,21 @@ export const ObjectPermissions: () => ParameterDecorator = createParamDecorator(
     };
   },
 );
+
+/**
+ * DRF's `self.check_object_permissions(request, obj)`, for a handler: gives a function that
+ * runs `hasObjectPermission` of the route's permissions on an object and throws their refusal,
+ * answered as the guard answers (status, body, `WWW-Authenticate`).
+ *
+ * `async get(@Param('id') id: string, @ObjectPermissions() check: ObjectPermissionCheck) {
+ *   const article = await this.articles.find(id); await check(article); return article; }`
+ */
+export const ObjectPermissions = (): ParameterDecorator => {
+  const param = objectPermissionsParam();
+  return (target, key, index) => {
+    param(target, key, index);
+    // The guard keeps the route's permissions beside the request only for handlers that ask.
+    const handler = key === undefined ? undefined : (target as Record<string | symbol, unknown>)[key];
+    if (typeof handler === 'function') markObjectPermissionsHandler(handler);
+  };
+};

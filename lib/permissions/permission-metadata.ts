@@ -5,6 +5,7 @@ import { AllowAny } from './builtin-permissions.js';
 
 const PERMISSION_CLASSES_KEY = 'nest-rest-jwt:permission-classes';
 const REQUIREMENTS_KEY = 'nest-rest-jwt:permission-requirements';
+const OBJECT_PERMISSIONS_KEY = 'nest-rest-jwt:object-permissions';
 
 function checked(specs: readonly PermissionSpec[], decorator: string): readonly PermissionSpec[] {
   for (const spec of specs) {
@@ -60,4 +61,14 @@ export function routeRequirements(reflector: Reflector, context: ExecutionContex
   const onClass = reflector.get<readonly PermissionSpec[] | undefined>(REQUIREMENTS_KEY, context.getClass()) ?? [];
   const onHandler = reflector.get<readonly PermissionSpec[] | undefined>(REQUIREMENTS_KEY, context.getHandler()) ?? [];
   return onClass.length === 0 ? onHandler : [...onClass, ...onHandler];
+}
+
+/** Marks a handler whose parameters take `@ObjectPermissions()`: the guard keeps what it needs. */
+export function markObjectPermissionsHandler(handler: object): void {
+  Reflect.defineMetadata(OBJECT_PERMISSIONS_KEY, true, handler);
+}
+
+/** Whether the route's handler takes `@ObjectPermissions()`. */
+export function routeTakesObjectPermissions(reflector: Reflector, context: ExecutionContext): boolean {
+  return reflector.get<boolean | undefined>(OBJECT_PERMISSIONS_KEY, context.getHandler()) === true;
 }

@@ -79,5 +79,14 @@ describe.each(ADAPTERS)('Composed permissions and object permissions (%s)', (ada
       expectRefusal(await get('/perm/optional-owned/admin'), NOT_PROVIDED, 'drf');
       expect((await get('/perm/optional-owned/admin', admin)).status).toBe(200);
     });
+
+    it('works on a route with only the default permissions (IsAuthenticated grants every object)', async () => {
+      // The guard keeps the route's permissions beside the request for handlers that take
+      // @ObjectPermissions(); without them the check would fail closed (a 500).
+      const own = await get('/perm/default-owned/someone', admin);
+      expect(own.status).toBe(200);
+      expect(own.body).toEqual({ owner: 'someone' });
+      expectRefusal(await get('/perm/default-owned/someone'), NOT_PROVIDED, 'drf');
+    });
   });
 });

@@ -131,6 +131,13 @@ export class PermissionsController {
     return object;
   }
 
+  // No permission classes: the default IsAuthenticated, which has no object permission to refuse.
+  @Get('default-owned/:owner')
+  async defaultOwned(@Param('owner') owner: string, @ObjectPermissions() check: ObjectPermissionCheck) {
+    await check({ owner });
+    return { owner };
+  }
+
   @Get('optional-owned/:owner')
   @PermissionClasses(or(IsOwner, not(IsAuthenticated)))
   async optionalOwned(@Param('owner') owner: string, @ObjectPermissions() check: ObjectPermissionCheck) {
