@@ -71,6 +71,10 @@ export class UserStore {
   private readonly listStatement;
 
   private constructor(private readonly db: Database.Database) {
+    // Write-ahead logging: a read (one per guarded request) costs less than half what it costs
+    // with the default rollback journal (fewer file locks, no header read), and `npm run users`
+    // can write while the server reads. The mode stays set in the file.
+    db.pragma('journal_mode = WAL');
     db.exec(SCHEMA);
     const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
     if (!columns.some((column) => column.name === 'is_staff')) db.exec(ADD_STAFF_COLUMN);
