@@ -2,9 +2,12 @@
 export const GUARD_CASES = [
   'open',
   'noop-guard',
+  'noop-user-guard',
   'ours-hs256',
   'ours-hs256-redis',
   'ours-hs256-redis-cached',
+  'ours-hs256-cluster',
+  'ours-hs256-cluster-cached',
   'ours-rs256',
   'ours-es256',
   'recipe-string',
@@ -20,8 +23,15 @@ export const REDIS_CASE = 'ours-hs256-redis' satisfies CaseName;
 export const CACHED_CASE = 'ours-hs256-redis-cached' satisfies CaseName;
 /** The sample app itself (sample/create-app.ts, in-memory revocations, a temporary SQLite file). */
 export const SAMPLE_CASES: readonly CaseName[] = ['sample-open', 'sample-guarded'];
-/** The cases that talk to Redis. */
-export const REDIS_CASES: readonly CaseName[] = [REDIS_CASE, CACHED_CASE];
+/** The same on a Redis Cluster (its seed nodes reach the server process as BENCH_REDIS_CLUSTER_NODES). */
+export const CLUSTER_CASE = 'ours-hs256-cluster' satisfies CaseName;
+export const CLUSTER_CACHED_CASE = 'ours-hs256-cluster-cached' satisfies CaseName;
+/** The cases that ask Redis on every request, and those whose cache answers once a token is seen. */
+export const UNCACHED_CASES: readonly CaseName[] = [REDIS_CASE, CLUSTER_CASE];
+export const CACHED_CASES: readonly CaseName[] = [CACHED_CASE, CLUSTER_CACHED_CASE];
+/** The cases that talk to Redis, and those of them on a cluster. */
+export const REDIS_CASES: readonly CaseName[] = [...UNCACHED_CASES, ...CACHED_CASES];
+export const CLUSTER_CASES: readonly CaseName[] = [CLUSTER_CASE, CLUSTER_CACHED_CASE];
 /** The key prefix of the benchmark's revocation entries in Redis. */
 export const REDIS_PREFIX = 'nest-rest-jwt-bench:';
 export const ADAPTERS = ['express', 'fastify'] as const;
@@ -30,9 +40,12 @@ export type AdapterName = (typeof ADAPTERS)[number];
 export const CASE_LABELS: Record<CaseName, string> = {
   open: 'open route',
   'noop-guard': 'do-nothing guard (floor)',
+  'noop-user-guard': 'do-nothing guard that sets request.user (floor of an authenticating guard)',
   'ours-hs256': 'nest-rest-jwt HS256',
   'ours-hs256-redis': 'nest-rest-jwt HS256, Redis store',
   'ours-hs256-redis-cached': 'nest-rest-jwt HS256, Redis store + local cache',
+  'ours-hs256-cluster': 'nest-rest-jwt HS256, Redis Cluster store',
+  'ours-hs256-cluster-cached': 'nest-rest-jwt HS256, Redis Cluster store + local cache',
   'ours-rs256': 'nest-rest-jwt RS256',
   'ours-es256': 'nest-rest-jwt ES256',
   'recipe-string': 'official recipe, string secret',

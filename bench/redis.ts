@@ -17,7 +17,7 @@ export interface BenchRedis {
 }
 
 /** BENCH_REDIS_SERVER, or redis-server in /usr/bin or on the PATH. */
-function findRedisServer(): string | undefined {
+export function findRedisServer(): string | undefined {
   const given = process.env.BENCH_REDIS_SERVER;
   const candidates = given
     ? [given]
@@ -33,19 +33,26 @@ function findRedisServer(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+export function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
   });
 }
 
+export function portIsFree(port: number): Promise<boolean> {
+  return freePort(port).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** A client that waits (at most 10 s) for the server to accept connections. */
-async function connect(url: string): Promise<Redis> {
+export async function connect(url: string): Promise<Redis> {
   const client = new Redis(url, { retryStrategy: () => 100, maxRetriesPerRequest: 0, lazyConnect: true });
   client.on('error', () => undefined);
   const deadline = Date.now() + 10_000;
@@ -64,8 +71,17 @@ async function connect(url: string): Promise<Redis> {
   }
 }
 
-function infoField(info: string, field: string): string | undefined {
+export function infoField(info: string, field: string): string | undefined {
   return info.match(new RegExp(`^${field}:(.*)$`, 'm'))?.[1]?.trim();
+}
+
+/** Redis's CPU time (user + system, µs) and the MGET calls it has answered, from INFO. */
+export async function statsOf(client: Redis): Promise<{ cpuMicros: number; mgetCalls: number }> {
+  const cpu = await client.info('cpu');
+  const commands = await client.info('commandstats');
+  const seconds = Number(infoField(cpu, 'used_cpu_user')) + Number(infoField(cpu, 'used_cpu_sys'));
+  const mgetCalls = Number(commands.match(/^cmdstat_mget:calls=(\d+)/m)?.[1] ?? 0);
+  return { cpuMicros: seconds * 1e6, mgetCalls };
 }
 
 function benchRedis(
@@ -79,13 +95,7 @@ function benchRedis(
     url,
     description,
     version,
-    async stats() {
-      const cpu = await client.info('cpu');
-      const commands = await client.info('commandstats');
-      const seconds = Number(infoField(cpu, 'used_cpu_user')) + Number(infoField(cpu, 'used_cpu_sys'));
-      const mgetCalls = Number(commands.match(/^cmdstat_mget:calls=(\d+)/m)?.[1] ?? 0);
-      return { cpuMicros: seconds * 1e6, mgetCalls };
-    },
+    stats: () => statsOf(client),
     async stop() {
       await client.quit().catch(() => client.disconnect());
       await stopServer?.();

@@ -12,10 +12,12 @@ import { RevocationCache } from '../lib/redis/revocation-cache.js';
 import type { RevocationQuery } from '../lib/revocation/revocation-store.js';
 import { REDIS_PREFIX, type RevocationCacheResult } from './cases.js';
 
-const url = process.argv[2];
+// A URL, or `cluster:host:port,host:port,...` (seed nodes).
+const target = process.argv[2];
 const entries = Number(process.argv[3] ?? 100_000);
 const samples = Number(process.argv[4] ?? 500);
-if (!url) throw new Error('usage: revocation-cache.js <redis-url> [entries] [samples]');
+if (!target) throw new Error('usage: revocation-cache.js <redis-url | cluster:nodes> [entries] [samples]');
+const clusterNodes = target.startsWith('cluster:') ? target.slice('cluster:'.length).split(',') : undefined;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -45,8 +47,12 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function latencies(): Promise<number[]> {
   const options = { prefix: REDIS_PREFIX, channel: `${REDIS_PREFIX}revocations` };
-  const a = await CachedRevocationStore.fromUrl(url, options);
-  const b = await CachedRevocationStore.fromUrl(url, options);
+  const open = () =>
+    clusterNodes
+      ? CachedRevocationStore.fromClusterNodes(clusterNodes, options)
+      : CachedRevocationStore.fromUrl(target, options);
+  const a = await open();
+  const b = await open();
   const millis: number[] = [];
   try {
     for (let i = 0; i < samples; i++) {

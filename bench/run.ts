@@ -14,13 +14,19 @@ import {
   GUARD_CASES,
   LOGIN_CASES,
   CACHED_CASE,
+  CACHED_CASES,
+  CLUSTER_CACHED_CASE,
+  CLUSTER_CASE,
+  CLUSTER_CASES,
   REDIS_CASE,
   REDIS_CASES,
+  UNCACHED_CASES,
   type RevocationCacheResult,
   type RevocationMemoryResult,
   type ServerMessage,
 } from './cases.js';
 import { type BenchRedis, startRedis } from './redis.js';
+import { type BenchRedisCluster, startRedisCluster } from './redis-cluster.js';
 import { runInProcess } from './in-process.js';
 import { runPasswordChecks } from './password-checks.js';
 import { type RedisOutageResult, runRedisOutage } from './redis-outage.js';
@@ -44,14 +50,26 @@ interface Server {
   ready: ServerMessage & { type: 'ready' };
 }
 
-/** Set when the Redis case runs: the Redis server its store talks to. */
+/** Set when the Redis cases run: the Redis server their stores talk to. */
 let redis: BenchRedis | undefined;
+/** Set when the cluster cases run: the Redis Cluster their stores talk to. */
+let cluster: BenchRedisCluster | undefined;
+
+/** The Redis (server or cluster) a case talks to, if any. */
+function redisOf(name: CaseName): Pick<BenchRedis, 'stats'> | undefined {
+  if (CLUSTER_CASES.includes(name)) return cluster;
+  return REDIS_CASES.includes(name) ? redis : undefined;
+}
 
 function start(adapter: AdapterName, name: CaseName): Promise<Server> {
   const child = fork(join(here, 'server.js'), [adapter, name], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...(redis ? { BENCH_REDIS_URL: redis.url } : {}) },
+    env: {
+      ...process.env,
+      ...(redis ? { BENCH_REDIS_URL: redis.url } : {}),
+      ...(cluster ? { BENCH_REDIS_CLUSTER_NODES: cluster.nodes.join(',') } : {}),
+    },
   });
   return new Promise((resolve, reject) => {
     child.once('message', (message: ServerMessage) => {
@@ -90,8 +108,8 @@ async function cpuPerRequest(
   amount: number,
   connections?: number,
 ): Promise<{ server: number; redis?: number; lookups?: number }> {
-  const withRedis = REDIS_CASES.includes(server.name) && redis !== undefined;
-  const redisBefore = withRedis ? await redis!.stats() : undefined;
+  const itsRedis = redisOf(server.name);
+  const redisBefore = await itsRedis?.stats();
   const before = await usage(server);
   await load(server, amount, connections);
   const after = await usage(server);
@@ -99,7 +117,7 @@ async function cpuPerRequest(
     server: (after.cpuMicros - before.cpuMicros) / amount,
   };
   if (redisBefore) {
-    const redisAfter = await redis!.stats();
+    const redisAfter = await itsRedis!.stats();
     result.redis = (redisAfter.cpuMicros - redisBefore.cpuMicros) / amount;
     // The revocation lookups Redis answered (one MGET each), per request.
     result.lookups = (redisAfter.mgetCalls - redisBefore.mgetCalls) / amount;
@@ -154,12 +172,12 @@ async function measureCases(
     if (samplesOfRedis === undefined) continue;
     // The Redis store: one MGET per request (a few more are other clients'). Behind the cache:
     // as good as none (the token is the same on every request; the first one was the warm-up's).
-    const lookups = name === REDIS_CASE ? Math.min(...lookupsPerRequest[name]!) : Math.max(...lookupsPerRequest[name]!);
-    if (name === REDIS_CASE && lookups < 1)
-      throw new Error(`${adapter}/${name}: only ${lookups} Redis lookups per request`);
+    const uncached = UNCACHED_CASES.includes(name);
+    const lookups = uncached ? Math.min(...lookupsPerRequest[name]!) : Math.max(...lookupsPerRequest[name]!);
+    if (uncached && lookups < 1) throw new Error(`${adapter}/${name}: only ${lookups} Redis lookups per request`);
     // Recorded, not fatal: the cache stops trusting itself whenever its channel lags by more than
     // maxLagMs (on a loaded machine, often), and then asks Redis, as it must.
-    if (name === CACHED_CASE && lookups > 0.01) {
+    if (CACHED_CASES.includes(name) && lookups > 0.01) {
       console.warn(`${adapter}/${name}: ${lookups} Redis lookups per request (the invalidation channel lagged)`);
     }
     cases[name] = {
@@ -197,8 +215,8 @@ function measureRevocationMemory(): Promise<RevocationMemoryResult> {
 }
 
 /** Invalidation latency between two cached stores, and heap per cached entry, in a process of its own. */
-function measureRevocationCache(url: string): Promise<RevocationCacheResult> {
-  const child = fork(join(here, 'revocation-cache.js'), [url, String(CACHE_ENTRIES), String(INVALIDATION_SAMPLES)], {
+function measureRevocationCache(target: string): Promise<RevocationCacheResult> {
+  const child = fork(join(here, 'revocation-cache.js'), [target, String(CACHE_ENTRIES), String(INVALIDATION_SAMPLES)], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -248,11 +266,21 @@ async function main(): Promise<void> {
   if ('skipped' in started) {
     console.log(`${REDIS_CASE}: SKIPPED (${started.skipped})`);
     results.redis = { skipped: started.skipped };
-    guardCases = GUARD_CASES.filter((name) => !REDIS_CASES.includes(name));
+    guardCases = guardCases.filter((name) => !REDIS_CASES.includes(name) || CLUSTER_CASES.includes(name));
   } else {
     redis = started;
     console.log(`${REDIS_CASE}: ${redis.description}`);
     results.redis = { server: redis.description, version: redis.version };
+  }
+  const startedCluster = await startRedisCluster();
+  if ('skipped' in startedCluster) {
+    console.log(`${CLUSTER_CASE}: SKIPPED (${startedCluster.skipped})`);
+    results.redisCluster = { skipped: startedCluster.skipped };
+    guardCases = guardCases.filter((name) => !CLUSTER_CASES.includes(name));
+  } else {
+    cluster = startedCluster;
+    console.log(`${CLUSTER_CASE}: ${cluster.description}`);
+    results.redisCluster = { server: cluster.description, version: cluster.version };
   }
   const http: Record<string, Record<string, CaseResult>> = {};
   let outage: RedisOutageResult | undefined;
@@ -269,11 +297,17 @@ async function main(): Promise<void> {
       results.revocationCache = await measureRevocationCache(redis.url);
       console.log('revocation cache', JSON.stringify(results.revocationCache));
     }
+    if (cluster) {
+      console.log('revocation cache on the cluster: invalidation latency between two instances...');
+      results.revocationCacheCluster = await measureRevocationCache(`cluster:${cluster.nodes.join(',')}`);
+      console.log('revocation cache on the cluster', JSON.stringify(results.revocationCacheCluster));
+    }
     console.log('redis store: lookups while nothing listens...');
     outage = await runRedisOutage(redis?.url);
     results.redisOutage = outage;
   } finally {
     await redis?.stop();
+    await cluster?.stop();
   }
   results.http = http;
   console.log('in-process: verification and signing...');
@@ -300,8 +334,17 @@ async function main(): Promise<void> {
     // the same load, so their ratio is steadier than a ratio of medians.
     const ratio = (a: CaseName, b: CaseName) =>
       round2(median(http[adapter][a].samples.map((value, round) => value / http[adapter][b].samples[round])));
+    // A guard's own cost: its case minus the do-nothing guard's, in the same round.
+    const guardCost = (a: CaseName, b: CaseName) => {
+      const floor = http[adapter]['noop-guard'].samples;
+      const cost = (name: CaseName, round: number) => http[adapter][name].samples[round] - floor[round];
+      return round2(median(floor.map((_, round) => cost(a, round) / cost(b, round))));
+    };
     ratios[adapter] = {
       'ours-hs256 / noop-guard': ratio('ours-hs256', 'noop-guard'),
+      // Against the floor of any authenticating guard (setting request.user costs Express dearly).
+      'ours-hs256 / noop-user-guard': ratio('ours-hs256', 'noop-user-guard'),
+      'noop-user-guard / noop-guard': ratio('noop-user-guard', 'noop-guard'),
       ...(http[adapter][REDIS_CASE]
         ? {
             'ours-hs256-redis / noop-guard': ratio(REDIS_CASE, 'noop-guard'),
@@ -310,10 +353,19 @@ async function main(): Promise<void> {
             'ours-hs256-redis-cached / ours-hs256': ratio(CACHED_CASE, 'ours-hs256'),
           }
         : {}),
+      ...(http[adapter][CLUSTER_CASE]
+        ? {
+            'ours-hs256-cluster / ours-hs256': ratio(CLUSTER_CASE, 'ours-hs256'),
+            'ours-hs256-cluster-cached / ours-hs256': ratio(CLUSTER_CACHED_CASE, 'ours-hs256'),
+          }
+        : {}),
       'ours-rs256 / noop-guard': ratio('ours-rs256', 'noop-guard'),
       'ours-es256 / noop-guard': ratio('ours-es256', 'noop-guard'),
       'recipe-string / ours-hs256': ratio('recipe-string', 'ours-hs256'),
       'recipe-keyobject / ours-hs256': ratio('recipe-keyobject', 'ours-hs256'),
+      // The guard's own cost (minus the do-nothing guard's): targets >= 20x and >= 3x.
+      'guard cost: recipe-string / ours-hs256': guardCost('recipe-string', 'ours-hs256'),
+      'guard cost: recipe-keyobject / ours-hs256': guardCost('recipe-keyobject', 'ours-hs256'),
       // What a user of the sample pays for the guard (target <= 1.3x), its user lookup included.
       'sample-guarded / sample-open': ratio('sample-guarded', 'sample-open'),
     };
@@ -332,8 +384,9 @@ async function main(): Promise<void> {
     const cell = (a: AdapterName) => (http[a][name] ? String(round1(http[a][name].medianMicros)) : 'skipped');
     console.log(`| ${CASE_LABELS[name]} | ${ADAPTERS.map(cell).join(' | ')} |`);
   }
-  if (redis) {
+  {
     for (const name of REDIS_CASES) {
+      if (!http.express[name]) continue;
       const cell = (a: AdapterName) => String(round1(http[a][name].redisServerMedianMicros ?? NaN));
       console.log(`| (redis-server's own CPU, ${name}) | ${ADAPTERS.map(cell).join(' | ')} |`);
     }

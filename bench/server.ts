@@ -11,6 +11,7 @@ import {
   type Type,
   UseGuards,
   type DynamicModule,
+  type ExecutionContext,
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -87,6 +88,16 @@ class NoopGuard implements CanActivate {
   }
 }
 
+/** The floor of any guard that authenticates: it does nothing but set `request.user`, as they all must. */
+@Injectable()
+class NoopUserGuard implements CanActivate {
+  private readonly user = { id: 1, username: 'admin' };
+  canActivate(context: ExecutionContext): boolean {
+    context.switchToHttp().getRequest<{ user?: object }>().user = this.user;
+    return true;
+  }
+}
+
 function benchController(guard?: Type<CanActivate>): Type<unknown> {
   @Controller()
   class BenchController {
@@ -158,10 +169,12 @@ function oursModule(algorithm: JwtAlgorithm, withController = false, revocationS
 async function appModule(): Promise<DynamicModule> {
   switch (caseName) {
     case 'open':
-    case 'noop-guard': {
+    case 'noop-guard':
+    case 'noop-user-guard': {
+      const guard = { open: undefined, 'noop-guard': NoopGuard, 'noop-user-guard': NoopUserGuard }[caseName];
       @Module({
-        controllers: [benchController(caseName === 'noop-guard' ? NoopGuard : undefined)],
-        providers: [NoopGuard],
+        controllers: [benchController(guard)],
+        providers: [NoopGuard, NoopUserGuard],
       })
       class OpenModule {}
       return { module: OpenModule };
@@ -179,6 +192,17 @@ async function appModule(): Promise<DynamicModule> {
       const url = process.env.BENCH_REDIS_URL;
       if (!url) throw new Error('ours-hs256-redis-cached needs BENCH_REDIS_URL');
       return oursModule('HS256', false, await CachedRevocationStore.fromUrl(url, { prefix: REDIS_PREFIX }));
+    }
+    case 'ours-hs256-cluster':
+    case 'ours-hs256-cluster-cached': {
+      const nodes = process.env.BENCH_REDIS_CLUSTER_NODES?.split(',');
+      if (!nodes) throw new Error(`${caseName} needs BENCH_REDIS_CLUSTER_NODES`);
+      const options = { prefix: REDIS_PREFIX };
+      const store =
+        caseName === 'ours-hs256-cluster'
+          ? await RedisRevocationStore.fromClusterNodes(nodes, options)
+          : await CachedRevocationStore.fromClusterNodes(nodes, options);
+      return oursModule('HS256', false, store);
     }
     case 'ours-rs256':
       return oursModule('RS256');
