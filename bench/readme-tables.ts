@@ -81,7 +81,10 @@ const r = latest.ratios;
 const cell = (a: 'express' | 'fastify', key: string) => (r[a][key] === undefined ? 'skipped' : String(r[a][key]));
 /** A ratio's cells and whether each adapter meets its target. */
 function target(label: string, key: string, goal: string, meets: (value: number) => boolean): string {
-  const met = adapters.map((a) => (r[a][key] === undefined ? 'skipped' : meets(r[a][key]) ? 'yes' : 'no'));
+  const met =
+    goal === '(none)'
+      ? ['—']
+      : adapters.map((a) => (r[a][key] === undefined ? 'skipped' : meets(r[a][key]) ? 'yes' : 'no'));
   return `| ${label} | ${cell('express', key)} | ${cell('fastify', key)} | ${goal} | ${met.join(', ')} |`;
 }
 const within5 = (value: number) => value <= 1.05;
