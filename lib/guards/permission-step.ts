@@ -88,9 +88,7 @@ export class RoutePermissions {
  * `@ObjectPermissions()` needs beside the request. Returns the refusal, if any: at once when the
  * permissions answer at once (the built-in ones do), else a promise.
  */
-export function checkRoutePermissions(
-  input: PermissionStepInput,
-): MaybePromise<Refusal | undefined> {
+export function checkRoutePermissions(input: PermissionStepInput): MaybePromise<Refusal | undefined> {
   const { context, request, settings } = input;
   const { permissions, keepState } = input.route;
   if (keepState) {
