@@ -4,72 +4,31 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { JWT_AUTH_CONFIG, type JwtAuthConfig, Public } from '../lib/index.js';
 import { readString } from './env.js';
+import { PAGE_SCRIPT_HELPERS } from './page-script.js';
 import { simpleJwtFromEnv, tokenProtocolFromEnv } from './simplejwt-settings.js';
 import { SIMPLEJWT_SCRIPT, simpleJwtPageParts } from './simplejwt-page.js';
 
 /**
- * The page's script. Static text, so that the Content-Security-Policy can allow exactly it by
- * hash; what depends on the settings (cookie names) reaches it through data- attributes.
+ * The page's script: the helpers both pages share (page-script.ts), then its own code. Static
+ * text, so that the Content-Security-Policy can allow exactly it by hash; what depends on the
+ * settings (cookie names) reaches it through data- attributes.
  * It never stores the token: in cookie mode the browser keeps it in an HttpOnly cookie.
  */
-const SCRIPT = `
-'use strict';
-const config = document.body.dataset;
-
-/** A readable cookie's value (the CSRF cookie); the token cookie is HttpOnly, so never found here. */
-function readCookie(name) {
-  for (const part of document.cookie.split('; ')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
-  }
-  return undefined;
-}
-
-function showReadableCookies() {
-  const names = document.cookie === '' ? [] : document.cookie.split('; ').map((part) => part.split('=')[0]);
-  document.getElementById('readable-cookies').textContent = names.length ? names.join(', ') : '(none)';
-}
-
-/** The body as shown: a token in it is replaced, so that the page holds no copy. */
-function withoutToken(text) {
-  try {
-    const data = JSON.parse(text);
-    if (data !== null && typeof data === 'object' && typeof data.token === 'string') {
-      data.token = '(not kept by this page: the HttpOnly cookie carries it)';
-    }
-    return JSON.stringify(data);
-  } catch {
-    return text;
-  }
-}
-
-/** Sends one request and shows "status" then the body in the element; data-status is set last, for tests. */
+const SCRIPT = `${PAGE_SCRIPT_HELPERS}
+/** Sends one request and shows "status" then the body (its token replaced) in the element. */
 async function call(id, method, url, options) {
-  const out = document.getElementById(id);
-  delete out.dataset.status;
-  out.textContent = '...';
-  const headers = {};
-  if (options.csrf) {
-    const value = readCookie(config.csrfCookie);
-    if (value !== undefined) headers[config.csrfHeader] = value;
-  }
-  let body;
-  if (options.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  }
+  clear(id);
+  const init = requestInit(method, options);
   let status = 0;
   let text;
   try {
-    const response = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+    const response = await fetch(url, init);
     status = response.status;
-    text = withoutToken(await response.text());
+    text = withoutTokens(await response.text(), { token: '(not kept by this page: the HttpOnly cookie carries it)' });
   } catch (error) {
     text = String(error);
   }
-  out.textContent = status + '\\n' + text;
-  out.dataset.status = String(status);
-  showReadableCookies();
+  showResult(id, status, text);
 }
 
 document.getElementById('login').addEventListener('submit', (event) => {

@@ -1,3 +1,5 @@
+import { PAGE_SCRIPT_HELPERS } from './page-script.js';
+
 /**
  * The sample page when the sample speaks simplejwt (JWT_TOKEN_PROTOCOL=simplejwt|both) in its
  * cookie mode (JWT_REFRESH_COOKIE): the refresh token lives in an HttpOnly cookie the page never
@@ -5,25 +7,9 @@
  * access token expired) refreshes once with the cookie and the CSRF header, then is retried: the
  * session outlives the access token.
  */
-export const SIMPLEJWT_SCRIPT = `
-'use strict';
-const config = document.body.dataset;
+export const SIMPLEJWT_SCRIPT = `${PAGE_SCRIPT_HELPERS}
 /** The access token: in memory only, gone with the tab; the refresh cookie brings a new one. */
 let access;
-
-/** A readable cookie's value (the CSRF cookie); the refresh cookie is HttpOnly, so never found here. */
-function readCookie(name) {
-  for (const part of document.cookie.split('; ')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
-  }
-  return undefined;
-}
-
-function showReadableCookies() {
-  const names = document.cookie === '' ? [] : document.cookie.split('; ').map((part) => part.split('=')[0]);
-  document.getElementById('readable-cookies').textContent = names.length ? names.join(', ') : '(none)';
-}
 
 /** What the page shows of the access token it holds: its expiry (data-exp, seconds, for tests). */
 function showAccess() {
@@ -52,35 +38,13 @@ function logEvent(text) {
   document.getElementById('events').append(item);
 }
 
-/** The body as shown: tokens in it are replaced, so that the page shows no copy. */
-function withoutTokens(text) {
-  try {
-    const data = JSON.parse(text);
-    if (data !== null && typeof data === 'object') {
-      if (typeof data.access === 'string') data.access = '(kept in memory only)';
-      if (typeof data.refresh === 'string') data.refresh = '(not kept by this page)';
-    }
-    return JSON.stringify(data);
-  } catch {
-    return text;
-  }
-}
-
 /** One request: the bearer access token and the CSRF header when asked; status 0 when it failed. */
 async function send(method, url, options) {
   const headers = {};
   if (options.bearer && access !== undefined) headers.Authorization = config.headerType + ' ' + access;
-  if (options.csrf) {
-    const value = readCookie(config.csrfCookie);
-    if (value !== undefined) headers[config.csrfHeader] = value;
-  }
-  let body;
-  if (options.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  }
+  const init = requestInit(method, options, headers);
   try {
-    const response = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+    const response = await fetch(url, init);
     const text = await response.text();
     let data;
     try {
@@ -94,19 +58,10 @@ async function send(method, url, options) {
   }
 }
 
-/** Shows "status" then the body in the element; data-status is set last, for tests. */
+/** Shows the result in the element, its tokens replaced. */
 function show(id, result, extra) {
-  const out = document.getElementById(id);
-  out.textContent = result.status + '\\n' + withoutTokens(result.text);
-  for (const [name, value] of Object.entries(extra ?? {})) out.dataset[name] = value;
-  out.dataset.status = String(result.status);
-  showReadableCookies();
-}
-
-function clear(id) {
-  const out = document.getElementById(id);
-  for (const name of Object.keys(out.dataset)) delete out.dataset[name];
-  out.textContent = '...';
+  const notes = { access: '(kept in memory only)', refresh: '(not kept by this page)' };
+  showResult(id, result.status, withoutTokens(result.text, notes), extra);
 }
 
 /** A new access token for the refresh cookie (no body: the server reads the cookie, with the CSRF header). */
