@@ -1,18 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { UserLookupService } from '../../lib/index.js';
 import { passwordHasher } from './passwords.js';
+import { RecentUsers } from './recent-users.js';
 import { type User, UserStore } from './user-store.js';
 
 /** What nest-rest-jwt asks about users, answered from the SQLite store. */
 @Injectable()
-export class SqliteUserLookup extends UserLookupService<User> {
+export class SqliteUserLookup extends UserLookupService<User> implements OnModuleDestroy {
+  private readonly recent: RecentUsers<User>;
+
   constructor(private readonly store: UserStore) {
     super();
+    this.recent = new RecentUsers(store.file);
   }
 
-  // The store is synchronous (better-sqlite3); the library awaits whatever it returns.
+  /**
+   * The guard's lookup, on every request: kept until the database file changes (RecentUsers),
+   * so `npm run users` still applies at the next request. The store is synchronous
+   * (better-sqlite3); the library awaits whatever this returns.
+   */
   async findByUsername(username: string): Promise<User | undefined> {
-    return this.store.find(username);
+    const recent = this.recent.get(username);
+    if (recent !== undefined) return recent;
+    const user = this.store.find(username);
+    if (user !== undefined) this.recent.set(username, user);
+    return user;
+  }
+
+  onModuleDestroy(): void {
+    this.recent.stop();
   }
 
   /** JWT_USERNAME_FIELD=email: logins name users by email; tokens still name them by username. */

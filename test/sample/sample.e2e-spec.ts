@@ -125,11 +125,14 @@ describe.each(HTTP_ADAPTERS)('sample app on %s: the README walk-through', (adapt
     const login = (password = 's3cret') =>
       request(server).post('/api-token-auth/').type('form').send({ username: 'alice', password });
     const users = async (...argv: string[]) => expect((await runUsersCommand(argv, store)).code).toBe(0);
+    const protectedAs = (token: string) => request(server).get('/protected-url/').set('Authorization', `JWT ${token}`);
 
     it('add: the new user can log in; the token carries the email', async () => {
       await users('add', 'alice', 's3cret', '--email', 'alice@example.com');
       aliceToken = tokenOf(await login());
       expect(claimsOf(aliceToken)).toMatchObject({ user_id: 2, username: 'alice', email: 'alice@example.com' });
+      // The server now keeps her (RecentUsers): the next changes must reach it all the same.
+      expect((await protectedAs(aliceToken)).status).toBe(200);
     });
 
     it('deactivate: login fails with the usual message and her token stops working', async () => {
@@ -137,14 +140,15 @@ describe.each(HTTP_ADAPTERS)('sample app on %s: the README walk-through', (adapt
       const response = await login();
       expect(response.status).toBe(400);
       expect(response.body.message).toBe(INVALID_CREDENTIALS);
-      const protectedResponse = await request(server).get('/protected-url/').set('Authorization', `JWT ${aliceToken}`);
+      const protectedResponse = await protectedAs(aliceToken);
       expect(protectedResponse.status).toBe(401);
       expect(protectedResponse.body.message).toBe('User account is disabled.');
     });
 
-    it('activate: she can log in again', async () => {
+    it('activate: she can log in again, and her token works again', async () => {
       await users('activate', 'alice');
       tokenOf(await login());
+      expect((await protectedAs(aliceToken)).body).toEqual({ message: 'Hello, alice!', username: 'alice' });
     });
 
     it('delete: login fails and her token is refused', async () => {
@@ -152,8 +156,9 @@ describe.each(HTTP_ADAPTERS)('sample app on %s: the README walk-through', (adapt
       const response = await login();
       expect(response.status).toBe(400);
       expect(response.body.message).toBe(INVALID_CREDENTIALS);
-      const protectedResponse = await request(server).get('/protected-url/').set('Authorization', `JWT ${aliceToken}`);
+      const protectedResponse = await protectedAs(aliceToken);
       expect(protectedResponse.status).toBe(401);
+      expect(protectedResponse.body.message).toBe('Invalid signature.');
     });
 
     it('list shows what is left', async () => {
