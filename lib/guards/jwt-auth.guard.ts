@@ -12,6 +12,7 @@ import { SIMPLE_JWT_MESSAGES } from '../common/messages.js';
 import { isPromiseLike, type MaybePromise } from '../common/maybe-promise.js';
 import { asSimpleJwt, notAuthenticated, type Refusal, refusalOf, simpleJwtRefusalOf } from '../common/refusal.js';
 import { JwtAuthEventDispatcher } from '../events/jwt-auth-event-dispatcher.js';
+import type { SimpleJwtAuthentication } from '../flows/simplejwt-authentication.js';
 import { TokenAuthentication } from '../flows/token-authentication.js';
 import { JWT_AUTH_SETTINGS } from '../jwt-auth.internal-constants.js';
 import { renderNestException, renderHttpRefusal } from '../refusals/http-refusal.js';
@@ -184,9 +185,10 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
 
   /** The user a request authenticates as, or the refusal: credentials, token, user, then CSRF. */
   async authenticate(request: AuthRequest & { method?: string }): Promise<Authentication> {
-    if (this.speaksSimpleJwt()) {
-      const simpleJwt = await this.authenticateSimpleJwt(request);
-      if (simpleJwt !== undefined) return simpleJwt;
+    const simpleJwt = this.simpleJwtSpoken();
+    if (simpleJwt !== undefined) {
+      const answer = await this.authenticateSimpleJwt(request, simpleJwt);
+      if (answer !== undefined) return answer;
     }
     const credentials = readCredentials(request, this.settings);
     const result = await this.authenticateCredentials(credentials);
@@ -268,18 +270,20 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
     return true;
   }
 
-  /**
-   * simplejwt's JWTAuthentication, when the module speaks it: undefined when the request is
-   * djangorestframework-jwt's to answer (`'both'`: no simplejwt header, or a drf-jwt token).
-   */
-  private speaksSimpleJwt(): boolean {
-    return this.authentication.simpleJwt !== undefined && this.settings.tokenProtocol !== 'drf-jwt';
+  /** simplejwt's authentication, when the module speaks it (`tokenProtocol` other than 'drf-jwt'). */
+  private simpleJwtSpoken(): SimpleJwtAuthentication<object> | undefined {
+    return this.settings.tokenProtocol === 'drf-jwt' ? undefined : this.authentication.simpleJwt;
   }
 
-  private async authenticateSimpleJwt(request: AuthRequest): Promise<Authentication | undefined> {
-    const simpleJwt = this.authentication.simpleJwt;
+  /**
+   * simplejwt's JWTAuthentication: undefined when the request is djangorestframework-jwt's to
+   * answer (`'both'`: no simplejwt header, or a drf-jwt token).
+   */
+  private async authenticateSimpleJwt(
+    request: AuthRequest,
+    simpleJwt: SimpleJwtAuthentication<object>,
+  ): Promise<Authentication | undefined> {
     const { tokenProtocol } = this.settings;
-    if (simpleJwt === undefined || tokenProtocol === 'drf-jwt') return undefined;
     const header = readSimpleJwtHeader(request, simpleJwt.tokens.settings.authHeaderTypes);
     if (
       tokenProtocol === 'both' &&
