@@ -28,4 +28,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.spec.json' }],
   },
   testTimeout: 30000,
+  // Each test file's ES modules stay in memory under --experimental-vm-modules: a single process
+  // running them all grew past 4 GB, near V8's heap limit, where GC made the last files slow.
+  // With a limit, the tests run in a worker, replaced once it holds more than this between files.
+  workerIdleMemoryLimit: '1GB',
 };
