@@ -51,7 +51,8 @@ export const CASE_LABELS: Record<CaseName, string> = {
   'recipe-string': 'official recipe, string secret',
   'recipe-keyobject': 'official recipe, KeyObject secret',
   'sample-open': 'the sample, its open route (GET /public/)',
-  'sample-guarded': 'the sample, its guarded route (GET /protected-url/, its SQLite user lookup included)',
+  'sample-guarded':
+    'the sample, its guarded route (GET /protected-url/, its user lookup included: SQLite, kept until the file changes)',
   'login-cheap': 'login, cheap hash (PBKDF2 1,000)',
   'login-realistic': 'login, realistic hash (PBKDF2 1,200,000)',
 };

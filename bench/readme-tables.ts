@@ -63,7 +63,7 @@ const rows: [string, string][] = [
   ['recipe-string', 'official recipe, string secret'],
   ['recipe-keyobject', 'official recipe, KeyObject secret'],
   ['sample-open', 'the sample, its open route'],
-  ['sample-guarded', 'the sample, its guarded route (its SQLite user lookup included)'],
+  ['sample-guarded', 'the sample, its guarded route (its user lookup included)'],
   ['login-cheap', 'login, PBKDF2 1,000 iterations'],
   ['login-realistic', 'login, PBKDF2 1,200,000 iterations'],
 ];
