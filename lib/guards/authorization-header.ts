@@ -9,6 +9,7 @@ const ABSENT: AuthorizationHeader = { kind: 'absent' };
 /** A scheme worth naming in a log line: short and word-like, so never a token sent bare. */
 const LOGGABLE_SCHEME = /^[A-Za-z][A-Za-z0-9_-]{0,19}$/;
 
+const WHITESPACE = /\s/;
 const partsOf = (value: string) => value.split(/\s+/).filter((part) => part !== '');
 
 /**
@@ -20,6 +21,15 @@ export function parseAuthorizationHeader(value: unknown, prefix: string | readon
   // Duplicate headers (an array on Node) are refused rather than guessed between.
   if (Array.isArray(value)) return { kind: 'invalid', message: CREDENTIALS_WITH_SPACES };
   if (typeof value !== 'string') return ABSENT;
+  // The common case, `<scheme> <token>` with no other whitespace, read without splitting.
+  const space = value.indexOf(' ');
+  if (space > 0 && space < value.length - 1) {
+    const scheme = value.slice(0, space);
+    const token = value.slice(space + 1);
+    if (!WHITESPACE.test(scheme) && !WHITESPACE.test(token)) {
+      return isOneOf(scheme, prefix) ? { kind: 'token', token } : ABSENT;
+    }
+  }
   const parts = partsOf(value);
   if (parts.length === 0 || !isOneOf(parts[0], prefix)) return ABSENT;
   if (parts.length === 1) return { kind: 'invalid', message: NO_CREDENTIALS };
@@ -29,6 +39,8 @@ export function parseAuthorizationHeader(value: unknown, prefix: string | readon
 
 /** Whether a scheme is one of the accepted ones, compared case-insensitively. */
 export function isOneOf(scheme: string, prefix: string | readonly string[]): boolean {
+  // Sent as configured (the common case): no lower-casing.
+  if (typeof prefix === 'string' ? scheme === prefix : prefix.includes(scheme)) return true;
   const lower = scheme.toLowerCase();
   return typeof prefix === 'string' ? lower === prefix.toLowerCase() : prefix.some((p) => p.toLowerCase() === lower);
 }

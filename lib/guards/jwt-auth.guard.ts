@@ -184,20 +184,24 @@ export class JwtAuthGuard implements CanActivate, OnModuleInit {
   }
 
   /** The user a request authenticates as, or the refusal: credentials, token, user, then CSRF. */
-  async authenticate(request: AuthRequest & { method?: string }): Promise<Authentication> {
+  authenticate(request: AuthRequest & { method?: string }): Promise<Authentication> {
     const simpleJwt = this.simpleJwtSpoken();
-    if (simpleJwt !== undefined) {
-      const answer = await this.authenticateSimpleJwt(request, simpleJwt);
-      if (answer !== undefined) return answer;
-    }
+    if (simpleJwt === undefined) return this.authenticateDrfJwt(request);
+    return this.authenticateSimpleJwt(request, simpleJwt).then((answer) => answer ?? this.authenticateDrfJwt(request));
+  }
+
+  /** djangorestframework-jwt's JSONWebTokenAuthentication, then CSRF for the token cookie. */
+  private authenticateDrfJwt(request: AuthRequest & { method?: string }): Promise<Authentication> {
     const credentials = readCredentials(request, this.settings);
-    const result = await this.authenticateCredentials(credentials);
+    const result = this.authenticateCredentials(credentials);
+    // A header is sent on purpose, never by the browser itself: nothing more to check.
+    if (credentials.kind !== 'token' || !credentials.fromCookie) return result;
     // As DRF's SessionAuthentication: the user first, then CSRF for what a browser sent by itself.
-    if (result.refusal === undefined && credentials.kind === 'token') {
+    return result.then((found): Authentication => {
+      if (found.refusal !== undefined) return found;
       const csrf = this.csrfRefusal(request, credentials.fromCookie);
-      if (csrf !== undefined) return { refusal: csrf };
-    }
-    return result;
+      return csrf === undefined ? found : { refusal: csrf };
+    });
   }
 
   /** The 403 for an unsafe request authenticated by the token cookie without the CSRF header. */

@@ -76,4 +76,29 @@ describe('parseAuthorizationHeader', () => {
       message: CREDENTIALS_WITH_SPACES,
     });
   });
+  it('reads every value as splitting on runs of whitespace does (the one-space shortcut changes nothing)', () => {
+    // The reference reading, without the shortcut: upstream's `auth = get_authorization_header(request).split()`.
+    const bySplitting = (value: string, prefix: string | readonly string[]) => {
+      const parts = value.split(/\s+/).filter((part) => part !== '');
+      const schemes = (typeof prefix === 'string' ? [prefix] : prefix).map((p) => p.toLowerCase());
+      if (parts.length === 0 || !schemes.includes(parts[0].toLowerCase())) return { kind: 'absent' };
+      if (parts.length === 1) return { kind: 'invalid', message: NO_CREDENTIALS };
+      if (parts.length > 2) return { kind: 'invalid', message: CREDENTIALS_WITH_SPACES };
+      return { kind: 'token', token: parts[1] };
+    };
+    const pieces = ['JWT', 'jwt', 'Bearer', 'abc', 'a.b.c', ' ', '  ', '\t', '\u00a0', '\u2003', '\n', ''];
+    let compared = 0;
+    for (const a of pieces) {
+      for (const b of pieces) {
+        for (const c of pieces) {
+          for (const prefix of ['JWT', ['Bearer', 'JWT']] as const) {
+            const value = a + b + c;
+            expect([value, parseAuthorizationHeader(value, prefix)]).toEqual([value, bySplitting(value, prefix)]);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(2 * pieces.length ** 3);
+  });
 });
