@@ -85,6 +85,7 @@ export class CachedRevocationStore implements RevocationStore {
   private readonly cache: RevocationCache;
   private readonly channel: InvalidationChannel;
   private readonly started: Promise<void>;
+  private readonly now: () => number;
   /** Bumped by every invalidation: an answer that left Redis before one is not kept. */
   private generation = 0;
   private hits = 0;
@@ -99,6 +100,7 @@ export class CachedRevocationStore implements RevocationStore {
     this.store = options.store;
     this.send = send;
     const now = options.now ?? Date.now;
+    this.now = now;
     const maxEntries = count(options.maxEntries, 'revocationCache.maxEntries', 100_000, 'entries');
     const maxAgeMs = count(options.maxAgeMs, 'revocationCache.maxAgeMs', 60_000, 'milliseconds');
     const heartbeatMs = count(options.heartbeatMs, 'revocationCache.heartbeatMs', 10, 'milliseconds');
@@ -195,8 +197,9 @@ export class CachedRevocationStore implements RevocationStore {
   }
 
   lookup(query: RevocationQuery): RevocationState | Promise<RevocationState> {
-    if (this.channel.trusted) {
-      const state = this.cache.get(query);
+    const now = this.now();
+    if (this.channel.trustedAt(now)) {
+      const state = this.cache.get(query, now);
       if (state !== undefined) {
         this.hits++;
         return { ...state };

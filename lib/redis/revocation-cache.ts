@@ -10,10 +10,12 @@ interface Entry {
   jti: string | undefined;
   subject: string;
   family: string | undefined;
+  /** Served since it was last passed over for eviction (the second chance, below). */
+  used: boolean;
 }
 
 export interface CacheLimits {
-  /** Entries kept at most; the least recently used goes first. */
+  /** Entries kept at most; past it, those not served lately go first. */
   maxEntries: number;
   /** The longest an entry is served, whatever the token's `exp`. */
   maxAgeMs: number;
@@ -22,12 +24,12 @@ export interface CacheLimits {
 
 /**
  * A bounded local copy of the store's answers for tokens that were not refused, so that a token
- * already seen costs no round trip. Entries are least-recently-used first out, never served past
- * `maxAgeMs` nor past the token's `exp`, and dropped at once by token, subject or chain when any
- * instance revokes (the indexes below make that a few Map reads, not a scan).
+ * already seen costs no round trip. Entries not served lately go first (second chance), never
+ * served past `maxAgeMs` nor past the token's `exp`, and dropped at once by token, subject or
+ * chain when any instance revokes (the indexes below make that a few Map reads, not a scan).
  */
 export class RevocationCache {
-  /** Insertion order is recency order: a hit moves its entry to the end. */
+  /** Insertion order, the order eviction considers entries in (a spared entry moves to the end). */
   private readonly entries = new Map<string, Entry>();
   /** id -> the key of its one entry, or a Set of keys when several entries share it. */
   private readonly byJti = new Map<string, string | Set<string>>();
@@ -40,17 +42,38 @@ export class RevocationCache {
     return this.entries.size;
   }
 
-  get(query: RevocationQuery): RevocationState | undefined {
-    const key = keyOf(query);
+  /** The answer kept for a query, if any (`now`: the time the caller has already read). */
+  get(query: RevocationQuery, now = this.options.now()): RevocationState | undefined {
+    const key = this.keyFor(query);
+    if (key === undefined) return undefined;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.options.now()) {
+    if (entry.expiresAt <= now) {
       this.remove(key, entry);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    // Marked, not moved: a hit costs one write, and eviction gives marked entries a second chance.
+    entry.used = true;
     return entry.state;
+  }
+
+  /**
+   * The key of the entry kept for a query. A query with a jti finds it through the jti's index,
+   * without building a key: a new string must be hashed, the stored key's hash is kept with it.
+   */
+  private keyFor(query: RevocationQuery): string | undefined {
+    if (query.jti === undefined) return keyOf(query);
+    const keys = this.byJti.get(query.jti);
+    if (keys === undefined) return undefined;
+    if (typeof keys === 'string') return this.isEntryOf(keys, query) ? keys : undefined;
+    for (const key of keys) if (this.isEntryOf(key, query)) return key;
+    return undefined;
+  }
+
+  /** Whether the entry at `key` answers the query (its jti is the index's). */
+  private isEntryOf(key: string, query: RevocationQuery): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.subject === query.subject && entry.family === query.family;
   }
 
   /** Keeps an answer in which nothing refuses the token by itself (a subject cutoff is kept: the flow compares `iat`). */
@@ -64,7 +87,14 @@ export class RevocationCache {
     const existing = this.entries.get(key);
     if (existing !== undefined) this.remove(key, existing);
     else if (this.entries.size >= this.options.maxEntries) this.evictOldest();
-    const entry: Entry = { state, expiresAt, jti: query.jti, subject: query.subject, family: query.family };
+    const entry: Entry = {
+      state,
+      expiresAt,
+      jti: query.jti,
+      subject: query.subject,
+      family: query.family,
+      used: false,
+    };
     this.entries.set(key, entry);
     index(this.byJti, entry.jti, key);
     index(this.bySubject, entry.subject, key);
@@ -88,11 +118,21 @@ export class RevocationCache {
     this.byFamily.clear();
   }
 
+  /**
+   * The second-chance (CLOCK) approximation of least recently used: the oldest entry goes, unless
+   * it was served since it was last passed over; then it moves to the end, unmarked, and the next
+   * oldest is considered. Each move spends a mark that a hit set, so eviction stays O(1) amortised.
+   */
   private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (oldest.done === true) return;
-    const entry = this.entries.get(oldest.value);
-    if (entry !== undefined) this.remove(oldest.value, entry);
+    for (const [key, entry] of this.entries) {
+      if (!entry.used) {
+        this.remove(key, entry);
+        return;
+      }
+      entry.used = false;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
   }
 
   private remove(key: string, entry: Entry): void {

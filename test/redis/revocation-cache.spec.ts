@@ -23,6 +23,22 @@ describe('RevocationCache', () => {
     expect(cache.get({ subject: 'alice', family: 'f1' })).toBeUndefined();
   });
 
+  it('keeps apart the answers for one jti named with other subjects or chains', () => {
+    const { cache } = cacheAt();
+    const cutoff = { subjectRevokedAt: 5, familyRevoked: false };
+    cache.set({ jti: 'a', subject: 'alice', family: 'f1' }, clean);
+    cache.set({ jti: 'a', subject: 'bob', family: 'f1' }, cutoff);
+    cache.set({ jti: 'a', subject: 'alice' }, cutoff);
+    expect(cache.size).toBe(3);
+    expect(cache.get({ jti: 'a', subject: 'alice', family: 'f1' })).toEqual(clean);
+    expect(cache.get({ jti: 'a', subject: 'bob', family: 'f1' })).toEqual(cutoff);
+    expect(cache.get({ jti: 'a', subject: 'alice' })).toEqual(cutoff);
+    expect(cache.get({ jti: 'a', subject: 'bob' })).toBeUndefined();
+    cache.invalidate('s', 'bob');
+    expect(cache.get({ jti: 'a', subject: 'bob', family: 'f1' })).toBeUndefined();
+    expect(cache.get({ jti: 'a', subject: 'alice', family: 'f1' })).toEqual(clean);
+  });
+
   it('keys cannot collide, whatever characters the claims hold', () => {
     const { cache } = cacheAt();
     cache.set({ jti: 'a\u0000b', subject: 'c' }, clean);
@@ -62,7 +78,7 @@ describe('RevocationCache', () => {
     cache.invalidate('s', 'nobody');
   });
 
-  it('holds at most maxEntries, dropping the least recently used first', () => {
+  it('holds at most maxEntries, dropping first an entry not served since it was stored', () => {
     const { cache } = cacheAt({ maxEntries: 3 });
     for (const jti of ['1', '2', '3']) cache.set({ jti, subject: 's' }, clean);
     expect(cache.get({ jti: '1', subject: 's' })).toEqual(clean); // 1 is now the most recent
@@ -75,6 +91,24 @@ describe('RevocationCache', () => {
     expect(cache.size).toBe(3);
     cache.invalidate('s', 's4999');
     expect(cache.size).toBe(2);
+  });
+
+  it('spares a served entry once, not twice, and evicts even when every entry was served', () => {
+    const { cache } = cacheAt({ maxEntries: 3 });
+    for (const jti of ['1', '2', '3']) cache.set({ jti, subject: 's' }, clean);
+    expect(cache.get({ jti: '1', subject: 's' })).toEqual(clean);
+    cache.set({ jti: '4', subject: 's' }, clean); // 1 is spared, 2 goes
+    cache.set({ jti: '5', subject: 's' }, clean); // 3 goes
+    cache.set({ jti: '6', subject: 's' }, clean); // 1, not served since it was spared, goes before 4
+    expect(cache.get({ jti: '1', subject: 's' })).toBeUndefined();
+    expect(cache.get({ jti: '2', subject: 's' })).toBeUndefined();
+    expect(cache.get({ jti: '3', subject: 's' })).toBeUndefined();
+    for (const jti of ['4', '5', '6']) expect(cache.get({ jti, subject: 's' })).toEqual(clean);
+    // All three served: each is passed over once, then the oldest of them goes.
+    cache.set({ jti: '7', subject: 's' }, clean);
+    expect(cache.size).toBe(3);
+    expect(cache.get({ jti: '4', subject: 's' })).toBeUndefined();
+    for (const jti of ['5', '6', '7']) expect(cache.get({ jti, subject: 's' })).toEqual(clean);
   });
 
   it('serves no entry past maxAgeMs, nor past the token expiry it was given', () => {
