@@ -22,7 +22,7 @@ export interface RevocationCacheOptions {
   maxAgeMs?: number;
   /** Pub/sub channel of the revocations (default `'nest-rest-jwt:revocations'`); instances sharing revocations share it. */
   channel?: string;
-  /** How often this instance checks that its channel is live, in ms (default 10). */
+  /** How often this instance checks that its channel is live, in ms (default 20). */
   heartbeatMs?: number;
   /** The cache is trusted only while the channel is at most this far behind, in ms (default 50). */
   maxLagMs?: number;
@@ -103,7 +103,7 @@ export class CachedRevocationStore implements RevocationStore {
     this.now = now;
     const maxEntries = count(options.maxEntries, 'revocationCache.maxEntries', 100_000, 'entries');
     const maxAgeMs = count(options.maxAgeMs, 'revocationCache.maxAgeMs', 60_000, 'milliseconds');
-    const heartbeatMs = count(options.heartbeatMs, 'revocationCache.heartbeatMs', 10, 'milliseconds');
+    const heartbeatMs = count(options.heartbeatMs, 'revocationCache.heartbeatMs', 20, 'milliseconds');
     const maxLagMs = count(options.maxLagMs, 'revocationCache.maxLagMs', 50, 'milliseconds');
     if (maxLagMs <= heartbeatMs) {
       throw new JwtAuthConfigError('revocationCache.maxLagMs', `must be more than heartbeatMs (${heartbeatMs})`);

@@ -37,7 +37,7 @@ describe('CachedRevocationStore options', () => {
       { heartbeatMs: '20' },
       'option "revocationCache.heartbeatMs" must be a whole number of milliseconds, at least 1 (got "20")',
     ],
-    [{ maxLagMs: 10 }, 'option "revocationCache.maxLagMs" must be more than heartbeatMs (10)'],
+    [{ maxLagMs: 20 }, 'option "revocationCache.maxLagMs" must be more than heartbeatMs (20)'],
     [{ channel: '' }, 'option "revocationCache.channel" must be a non-empty string'],
     [{ store: new MemoryRevocationStore() }, 'option "revocationCache.store" must be a RedisRevocationStore'],
     [
