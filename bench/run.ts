@@ -31,6 +31,7 @@ import { runInProcess } from './in-process.js';
 import { runPasswordChecks } from './password-checks.js';
 import { type RedisOutageResult, runRedisOutage } from './redis-outage.js';
 import { renderChart } from './chart.js';
+import { pinRunner, pinServer } from './cpu-pinning.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -43,6 +44,8 @@ const REVOKED_ENTRIES = env('BENCH_REVOKED_ENTRIES', 1_000_000);
 const CACHE_ENTRIES = env('BENCH_CACHE_ENTRIES', 100_000);
 const INVALIDATION_SAMPLES = env('BENCH_INVALIDATION_SAMPLES', 1000);
 const CONNECTIONS = 10;
+/** Set first thing: the servers on a CPU of their own (see cpu-pinning.ts). */
+const pinning = pinRunner();
 
 interface Server {
   name: CaseName;
@@ -71,6 +74,7 @@ function start(adapter: AdapterName, name: CaseName): Promise<Server> {
       ...(cluster ? { BENCH_REDIS_CLUSTER_NODES: cluster.nodes.join(',') } : {}),
     },
   });
+  pinServer(child.pid, pinning);
   return new Promise((resolve, reject) => {
     child.once('message', (message: ServerMessage) => {
       if (message.type === 'ready') resolve({ name, child, ready: message });
@@ -259,7 +263,14 @@ async function main(): Promise<void> {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     },
-    method: { requestsPerSample: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, loginRequests: LOGIN_REQUESTS },
+    method: {
+      requestsPerSample: REQUESTS,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      loginRequests: LOGIN_REQUESTS,
+      // Which CPUs the servers and the rest ran on; false: not pinned.
+      cpus: pinning ?? false,
+    },
   };
   const started = await startRedis();
   let guardCases: readonly CaseName[] = GUARD_CASES;
