@@ -16,7 +16,7 @@ import {
 } from './redis-revocation-store.js';
 
 export interface RevocationCacheOptions {
-  /** Answers kept at most (default 100,000); the least recently used goes first. */
+  /** Answers kept at most (default 100,000); past it, those not served lately go first. */
   maxEntries?: number;
   /** The longest one answer is served, in ms (default 60,000); never past the token's `exp`. */
   maxAgeMs?: number;
