@@ -4,6 +4,7 @@
 // autocannon, and by 0.93 to 1.05 and 0.89 to 1.03 in two trials pinned: a switch between
 // processes cools a core's caches, by however much they happened to interleave.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 export interface CpuPinning {
@@ -37,4 +38,37 @@ export function pinRunner(): CpuPinning | undefined {
 /** Moves a server just started to the servers' CPU. */
 export function pinServer(pid: number | undefined, pinning: CpuPinning | undefined): void {
   if (pinning !== undefined && pid !== undefined) taskset(pinning.server, pid);
+}
+
+/** The processes this one started (Redis servers, helpers), from /proc. */
+function children(): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+/**
+ * Every CPU again, for the runner and what it started (Redis): for the measures that time
+ * several processes talking to each other (invalidation latency), once no server is measured.
+ */
+export function releaseCpus(pinning: CpuPinning | undefined): void {
+  if (pinning === undefined) return;
+  const all = `0-${cpus().length - 1}`;
+  for (const pid of [process.pid, ...children()]) {
+    try {
+      taskset(all, pid);
+    } catch {
+      // A process that ended meanwhile.
+    }
+  }
 }

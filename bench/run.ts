@@ -31,7 +31,7 @@ import { runInProcess } from './in-process.js';
 import { runPasswordChecks } from './password-checks.js';
 import { type RedisOutageResult, runRedisOutage } from './redis-outage.js';
 import { renderChart } from './chart.js';
-import { pinRunner, pinServer } from './cpu-pinning.js';
+import { pinRunner, pinServer, releaseCpus } from './cpu-pinning.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -303,6 +303,8 @@ async function main(): Promise<void> {
       const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
       http[adapter] = { ...guards, ...logins };
     }
+    // No server is measured from here on: the instances and Redis below get every core again.
+    releaseCpus(pinning);
     if (redis) {
       console.log('revocation cache: invalidation latency between two instances, memory per entry...');
       results.revocationCache = await measureRevocationCache(redis.url);
