@@ -99,8 +99,7 @@ export class CachedRevocationStore implements RevocationStore {
     if (send === undefined) throw new JwtAuthConfigError('revocationCache.store', 'must be a RedisRevocationStore');
     this.store = options.store;
     this.send = send;
-    const now = options.now ?? Date.now;
-    this.now = now;
+    this.now = options.now ?? Date.now;
     const maxEntries = count(options.maxEntries, 'revocationCache.maxEntries', 100_000, 'entries');
     const maxAgeMs = count(options.maxAgeMs, 'revocationCache.maxAgeMs', 60_000, 'milliseconds');
     const heartbeatMs = count(options.heartbeatMs, 'revocationCache.heartbeatMs', 20, 'milliseconds');
@@ -112,7 +111,7 @@ export class CachedRevocationStore implements RevocationStore {
     if (typeof channel !== 'string' || channel === '') {
       throw new JwtAuthConfigError('revocationCache.channel', 'must be a non-empty string');
     }
-    this.cache = new RevocationCache({ maxEntries, maxAgeMs, now });
+    this.cache = new RevocationCache({ maxEntries, maxAgeMs, now: this.now });
     this.channel = new InvalidationChannel({
       subscriber: subscriberOf(options.subscriber),
       // Every message (revocations, heartbeats) is sent to the node owning the channel's name: in a
@@ -121,7 +120,7 @@ export class CachedRevocationStore implements RevocationStore {
       channel,
       heartbeatMs,
       maxLagMs,
-      now,
+      now: this.now,
       onInvalidate: (kind, id) => this.drop(kind, id),
       onReset: () => {
         this.resets++;

@@ -44,12 +44,10 @@ export class RevocationCache {
 
   /** The answer kept for a query, if any (`now`: the time the caller has already read). */
   get(query: RevocationQuery, now = this.options.now()): RevocationState | undefined {
-    const key = this.keyFor(query);
-    if (key === undefined) return undefined;
-    const entry = this.entries.get(key);
+    const entry = this.entryFor(query);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
-      this.remove(key, entry);
+      this.remove(keyOf(entry), entry);
       return undefined;
     }
     // Marked, not moved: a hit costs one write, and eviction gives marked entries a second chance.
@@ -58,22 +56,25 @@ export class RevocationCache {
   }
 
   /**
-   * The key of the entry kept for a query. A query with a jti finds it through the jti's index,
-   * without building a key: a new string must be hashed, the stored key's hash is kept with it.
+   * The entry kept for a query. A query with a jti finds it through the jti's index, without
+   * building a key: a new string must be hashed, the stored key's hash is kept with it.
    */
-  private keyFor(query: RevocationQuery): string | undefined {
-    if (query.jti === undefined) return keyOf(query);
+  private entryFor(query: RevocationQuery): Entry | undefined {
+    if (query.jti === undefined) return this.entries.get(keyOf(query));
     const keys = this.byJti.get(query.jti);
     if (keys === undefined) return undefined;
-    if (typeof keys === 'string') return this.isEntryOf(keys, query) ? keys : undefined;
-    for (const key of keys) if (this.isEntryOf(key, query)) return key;
+    if (typeof keys === 'string') return this.entryAt(keys, query);
+    for (const key of keys) {
+      const entry = this.entryAt(key, query);
+      if (entry !== undefined) return entry;
+    }
     return undefined;
   }
 
-  /** Whether the entry at `key` answers the query (its jti is the index's). */
-  private isEntryOf(key: string, query: RevocationQuery): boolean {
+  /** The entry at `key` (one the jti's index names) when it answers the query. */
+  private entryAt(key: string, query: RevocationQuery): Entry | undefined {
     const entry = this.entries.get(key);
-    return entry !== undefined && entry.subject === query.subject && entry.family === query.family;
+    return entry !== undefined && entry.subject === query.subject && entry.family === query.family ? entry : undefined;
   }
 
   /** Keeps an answer in which nothing refuses the token by itself (a subject cutoff is kept: the flow compares `iat`). */
@@ -144,7 +145,7 @@ export class RevocationCache {
 }
 
 /** Length-prefixed parts: no two different queries share a key, whatever their characters. */
-function keyOf(query: RevocationQuery): string {
+function keyOf(query: Pick<RevocationQuery, 'jti' | 'subject' | 'family'>): string {
   const jti = query.jti ?? '';
   const family = query.family ?? '';
   return `${query.jti === undefined ? '-' : jti.length}:${jti}${query.subject.length}:${query.subject}${query.family === undefined ? '-' : family.length}:${family}`;
