@@ -37,7 +37,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const REQUESTS = env('BENCH_REQUESTS', 3_000);
-const ROUNDS = env('BENCH_ROUNDS', 31);
+const ROUNDS = env('BENCH_ROUNDS', 32);
+/** The server processes each case runs in, one after the other, sharing the rounds. */
+const PROCESSES = env('BENCH_PROCESSES', 4);
 const LOGIN_REQUESTS = env('BENCH_LOGIN_REQUESTS', 20);
 const MEMORY_REQUESTS = env('BENCH_MEMORY_REQUESTS', 1_000_000);
 const REVOKED_ENTRIES = env('BENCH_REVOKED_ENTRIES', 1_000_000);
@@ -141,32 +143,42 @@ async function stop(servers: Server[]): Promise<void> {
   );
 }
 
+/**
+ * Measures `names` round after round. The rounds are shared among `processes` successive sets of
+ * server processes (each started, warmed up, then measured for its share of the rounds): a
+ * process keeps for its life whatever the JIT and the memory layout made of it, and two
+ * processes of the same case differ by several percent on their own.
+ */
 async function measureCases(
   adapter: AdapterName,
   names: readonly CaseName[],
   amount: number,
   rounds: number,
   connections?: number,
+  processes = 1,
 ) {
-  const servers = await Promise.all(names.map((name) => start(adapter, name)));
   const samples: number[][] = names.map(() => []);
   const redisSamples: Partial<Record<CaseName, number[]>> = {};
   const lookupsPerRequest: Partial<Record<CaseName, number[]>> = {};
-  try {
-    for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
-    for (let round = 0; round < rounds; round++) {
-      // Alternate the cases inside each round, starting each round one case further on, so
-      // that drifting load hits them all alike.
-      for (let k = 0; k < servers.length; k++) {
-        const i = (round + k) % servers.length;
-        const sample = await cpuPerRequest(servers[i], amount, connections);
-        samples[i].push(sample.server);
-        if (sample.redis !== undefined) (redisSamples[servers[i].name] ??= []).push(sample.redis);
-        if (sample.lookups !== undefined) (lookupsPerRequest[servers[i].name] ??= []).push(sample.lookups);
+  for (let set = 0; set < processes; set++) {
+    const servers = await Promise.all(names.map((name) => start(adapter, name)));
+    try {
+      for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
+      const end = Math.round(((set + 1) * rounds) / processes);
+      for (let round = Math.round((set * rounds) / processes); round < end; round++) {
+        // Alternate the cases inside each round, starting each round one case further on, so
+        // that drifting load hits them all alike.
+        for (let k = 0; k < servers.length; k++) {
+          const i = (round + k) % servers.length;
+          const sample = await cpuPerRequest(servers[i], amount, connections);
+          samples[i].push(sample.server);
+          if (sample.redis !== undefined) (redisSamples[servers[i].name] ??= []).push(sample.redis);
+          if (sample.lookups !== undefined) (lookupsPerRequest[servers[i].name] ??= []).push(sample.lookups);
+        }
       }
+    } finally {
+      await stop(servers);
     }
-  } finally {
-    await stop(servers);
   }
   const cases: Record<string, CaseResult> = Object.fromEntries(
     names.map((name, i) => [name, { medianMicros: median(samples[i]), samples: samples[i] }]),
@@ -266,6 +278,7 @@ async function main(): Promise<void> {
     method: {
       requestsPerSample: REQUESTS,
       rounds: ROUNDS,
+      processesPerCase: PROCESSES,
       connections: CONNECTIONS,
       loginRequests: LOGIN_REQUESTS,
       // Which CPUs the servers and the rest ran on; false: not pinned.
@@ -297,8 +310,10 @@ async function main(): Promise<void> {
   let outage: RedisOutageResult | undefined;
   try {
     for (const adapter of ADAPTERS) {
-      console.log(`${adapter}: guarded routes (${ROUNDS} rounds of ${REQUESTS} requests per case)...`);
-      const guards = await measureCases(adapter, guardCases, REQUESTS, ROUNDS);
+      console.log(
+        `${adapter}: guarded routes (${ROUNDS} rounds of ${REQUESTS} requests per case, in ${PROCESSES} processes each)...`,
+      );
+      const guards = await measureCases(adapter, guardCases, REQUESTS, ROUNDS, undefined, PROCESSES);
       console.log(`${adapter}: logins...`);
       const logins = await measureCases(adapter, LOGIN_CASES, LOGIN_REQUESTS, 3, 2);
       http[adapter] = { ...guards, ...logins };
