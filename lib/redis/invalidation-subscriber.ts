@@ -16,6 +16,14 @@ export interface InvalidationSubscriber {
   subscribe(channels: readonly string[], events: SubscriberEvents): Promise<void>;
   /** Stops listening, and closes the connection when it was made for this subscriber. */
   close(): Promise<void>;
+  /**
+   * A round trip on the listening connection (PING), where its answer proves that every message
+   * Redis wrote to that connection before it has arrived: on one Redis server, which writes
+   * messages and answers to a connection in the order it runs the commands. Undefined (or no
+   * method) where it proves nothing, a cluster (messages reach the node listened to over links
+   * of their own): the channel's heartbeats are then messages it publishes and hears back.
+   */
+  ping?(): Promise<unknown> | undefined;
 }
 
 /**
@@ -24,6 +32,9 @@ export interface InvalidationSubscriber {
  */
 export interface IoredisPubSubClient {
   readonly status: string;
+  /** ioredis: true for a `Cluster`, false for a `Redis`. */
+  readonly isCluster?: boolean;
+  ping?(): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
   on(event: 'close' | 'end' | 'ready', listener: () => void): unknown;
   off(event: 'message', listener: (channel: string, message: string) => void): unknown;
@@ -53,7 +64,10 @@ export function ioredisSubscriber(client: IoredisPubSubClient, owned = false): I
       () => now.events.down(),
     );
   };
+  // One server (ioredis's `Redis`, not a `Cluster`): heartbeats are PINGs on this connection.
+  const ping = client.isCluster === false && typeof client.ping === 'function' ? () => client.ping?.() : undefined;
   return {
+    ...(ping === undefined ? {} : { ping }),
     async subscribe(channels, events) {
       listening = { channels, events };
       client.on('message', onMessage);

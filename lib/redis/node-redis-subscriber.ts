@@ -12,6 +12,7 @@ export interface NodeRedisPubSubClient {
   close(): Promise<unknown>;
   destroy(): unknown;
   readonly isOpen: boolean;
+  ping?(): Promise<unknown>;
 }
 
 /**
@@ -26,8 +27,11 @@ export function nodeRedisSubscriber(client: NodeRedisPubSubClient): Invalidation
 /** Listens on the connection `make` returns, which it connects, and closes at the end. */
 export function nodeRedisListener(make: () => NodeRedisPubSubClient): InvalidationSubscriber {
   let connection: NodeRedisPubSubClient | undefined;
+  /** A client of one server, subscribed: heartbeats are PINGs on its connection. */
+  let pinging: NodeRedisPubSubClient | undefined;
   let closed = false;
   return {
+    ping: () => pinging?.ping?.(),
     async subscribe(channels, events) {
       if (closed) return;
       const listening = make();
@@ -46,12 +50,14 @@ export function nodeRedisListener(make: () => NodeRedisPubSubClient): Invalidati
       await listening.connect();
       await listening.subscribe([...channels], (message, channel) => events.message(channel, message));
       subscribed = true;
+      if (!cluster) pinging = listening;
       events.up();
     },
     async close() {
       closed = true;
       const listening = connection;
       connection = undefined;
+      pinging = undefined;
       if (listening === undefined || !listening.isOpen) return;
       try {
         await listening.close();

@@ -50,6 +50,7 @@ function ownedSubscriber(
       closed = true;
       await made?.close();
     },
+    ping: () => made?.ping?.(),
   };
 }
 

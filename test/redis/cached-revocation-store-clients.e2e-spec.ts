@@ -193,6 +193,28 @@ function describeCases(kind: string, cases: [string, Maker][], redis: () => Redi
         expect((await get(a.app.server, first)).body).toEqual(REVOKED);
       });
 
+      it(`its heartbeat: ${kind === STANDALONE_KIND ? 'a PING on its listening connection' : 'a PUBLISH'}`, async () => {
+        const calls = async (command: string) =>
+          (await Promise.all(redis().urls.map(async (url) => (await commandCalls(url))[command] ?? 0))).reduce(
+            (sum, count) => sum + count,
+            0,
+          );
+        const before = { ping: await calls('ping'), publish: await calls('publish') };
+        for (const stop = Date.now() + 500; Date.now() < stop;) {
+          // What a lookup does: asks whether the cache can be trusted (and so keeps the heartbeat going).
+          void a.store.stats.trusted;
+          void b.store.stats.trusted;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const after = { ping: await calls('ping'), publish: await calls('publish') };
+        if (kind === STANDALONE_KIND) {
+          expect(after.ping - before.ping).toBeGreaterThanOrEqual(10);
+          expect(after.publish - before.publish).toBe(0);
+        } else {
+          expect(after.publish - before.publish).toBeGreaterThanOrEqual(10);
+        }
+      });
+
       it('a lost subscriber connection: the instance resubscribes on its own and hears revocations again', async () => {
         const token = await obtainToken(a.app.server);
         expect(await status(b.app.server, token)).toBe(200);

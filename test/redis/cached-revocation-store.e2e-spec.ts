@@ -129,6 +129,19 @@ if (!availability.available) {
       expect((await get(a.app.server, second)).body).toEqual(REVOKED);
     });
 
+    it('its heartbeat is a PING on its listening connection while lookups happen: nothing published', async () => {
+      const before = await commandCalls(redis.url);
+      for (const stop = Date.now() + 500; Date.now() < stop;) {
+        // What a lookup does: asks whether the cache can be trusted (and so keeps the heartbeat going).
+        void a.store.stats.trusted;
+        void b.store.stats.trusted;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const after = await commandCalls(redis.url);
+      expect((after.ping ?? 0) - (before.ping ?? 0)).toBeGreaterThanOrEqual(10);
+      expect((after.publish ?? 0) - (before.publish ?? 0)).toBe(0);
+    });
+
     it('a lost channel: the instance forgets its cache and asks Redis, so a revocation it never heard is refused', async () => {
       const token = await obtainToken(a.app.server);
       expect(await status(b.app.server, token)).toBe(200);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { InvalidationChannel } from '../../lib/redis/invalidation-channel.js';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { HEARTBEAT_RESTS_AFTER_MS, InvalidationChannel } from '../../lib/redis/invalidation-channel.js';
 import type { InvalidationSubscriber, SubscriberEvents } from '../../lib/redis/invalidation-subscriber.js';
 
 /** A subscriber the test drives: it delivers what the test says, when the test says. */
@@ -18,9 +18,18 @@ class FakeSubscriber implements InvalidationSubscriber {
   }
 }
 
-function setUp() {
+/** A subscriber of one server: it answers PINGs when the test says (in order, as Redis would). */
+class PingingSubscriber extends FakeSubscriber {
+  pings: { answer: () => void; fail: () => void }[] = [];
+  ping(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pings.push({ answer: () => resolve('PONG'), fail: () => reject(new Error('connection lost')) });
+    });
+  }
+}
+
+function setUp(heartbeatMs = 3_600_000, subscriber = new FakeSubscriber()) {
   const clock = { now: 1_000_000 };
-  const subscriber = new FakeSubscriber();
   const published: [string, string][] = [];
   const heard: string[] = [];
   const channel = new InvalidationChannel({
@@ -30,8 +39,9 @@ function setUp() {
       return Promise.resolve(1);
     },
     channel: 'revocations',
-    // The timer never fires within a test: heartbeats are sent on (re)subscription and delivered by hand.
-    heartbeatMs: 3_600_000,
+    // By default the timer never fires within a test: heartbeats are sent on (re)subscription
+    // (or by a lookup) and delivered by hand.
+    heartbeatMs,
     maxLagMs: 50,
     now: () => clock.now,
     onInvalidate: (kind, id) => heard.push(`${kind}:${id}`),
@@ -123,6 +133,118 @@ describe('InvalidationChannel', () => {
     expect(t.channel.trusted).toBe(true);
     t.subscriber.events?.message(heartbeat, `${at + 4}:4`);
     expect(t.heard).toEqual(['reset']);
+  });
+
+  it('rests its heartbeat once no lookup has asked for a while, and beats at once when asked again', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const t = setUp(20);
+      open.push(t.channel);
+      await t.channel.start();
+      t.subscriber.events?.up();
+      t.deliverHeartbeat();
+      /** Lets `ms` pass on the channel's clock and timers; delivers what it sent meanwhile. */
+      const pass = async (ms: number) => {
+        t.clock.now += ms;
+        jest.advanceTimersByTime(ms);
+        await new Promise(setImmediate); // the heartbeat's publish settles: the next may go
+        t.deliverHeartbeat();
+      };
+      await new Promise(setImmediate);
+      // Lookups keep it beating, one heartbeat every heartbeatMs.
+      expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+      let sent = t.heartbeats().length;
+      for (let i = 0; i < 10; i++) {
+        await pass(20);
+        expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+      }
+      expect(t.heartbeats().length - sent).toBe(10);
+      // No lookup: it goes on for HEARTBEAT_RESTS_AFTER_MS, then sends nothing.
+      sent = t.heartbeats().length;
+      for (let passed = 0; passed < HEARTBEAT_RESTS_AFTER_MS + 1000; passed += 20) await pass(20);
+      expect(t.heartbeats().length - sent).toBe(HEARTBEAT_RESTS_AFTER_MS / 20);
+      // The next lookup is not trusted (nothing heard lately) and sends a heartbeat at once...
+      sent = t.heartbeats().length;
+      expect(t.channel.trustedAt(t.clock.now)).toBe(false);
+      expect(t.heartbeats().length - sent).toBe(1);
+      // ...one at a time, however many lookups wait for it...
+      expect(t.channel.trustedAt(t.clock.now)).toBe(false);
+      expect(t.heartbeats().length - sent).toBe(1);
+      // ...and trusts again once it is heard.
+      t.deliverHeartbeat();
+      expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  describe('on one server (a subscriber that pings)', () => {
+    const settle = () => new Promise(setImmediate);
+
+    it('its heartbeat is a PING on the listening connection: trusted once answered, nothing published', async () => {
+      const subscriber = new PingingSubscriber();
+      const t = setUp(undefined, subscriber);
+      open.push(t.channel);
+      await t.channel.start();
+      t.subscriber.events?.up();
+      expect(subscriber.pings).toHaveLength(1);
+      expect(t.published).toEqual([]);
+      expect(t.channel.trusted).toBe(false);
+      expect(subscriber.pings).toHaveLength(1); // one at a time
+      subscriber.pings[0].answer();
+      await settle();
+      expect(t.channel.trusted).toBe(true);
+      t.clock.now += 51;
+      expect(t.channel.trusted).toBe(false);
+      expect(subscriber.pings).toHaveLength(2); // the untrusted lookup sent the next one at once
+      expect(t.published).toEqual([]);
+    });
+
+    it('a PING sent before the connection was lost proves nothing about the next subscription', async () => {
+      const subscriber = new PingingSubscriber();
+      const t = setUp(undefined, subscriber);
+      open.push(t.channel);
+      await t.channel.start();
+      t.subscriber.events?.up();
+      t.clock.now += 10;
+      t.subscriber.events?.down();
+      t.subscriber.events?.up();
+      // The heartbeat under way when the connection was lost did not hold back the new one.
+      expect(subscriber.pings).toHaveLength(2);
+      subscriber.pings[0].answer();
+      await settle();
+      expect(t.channel.trusted).toBe(false);
+      subscriber.pings[1].answer();
+      await settle();
+      expect(t.channel.trusted).toBe(true);
+    });
+
+    it('a PING that fails is not heard, and the next heartbeat goes', async () => {
+      const subscriber = new PingingSubscriber();
+      const t = setUp(undefined, subscriber);
+      open.push(t.channel);
+      await t.channel.start();
+      t.subscriber.events?.up();
+      subscriber.pings[0].fail();
+      await settle();
+      expect(t.channel.trusted).toBe(false);
+      expect(subscriber.pings).toHaveLength(2);
+      subscriber.pings[1].answer();
+      await settle();
+      expect(t.channel.trusted).toBe(true);
+    });
+
+    it('a subscriber that cannot ping now (undefined) gets a published heartbeat', async () => {
+      const subscriber = new PingingSubscriber();
+      subscriber.ping = () => undefined as unknown as Promise<unknown>;
+      const t = setUp(undefined, subscriber);
+      open.push(t.channel);
+      await t.channel.start();
+      t.subscriber.events?.up();
+      expect(t.heartbeats()).toHaveLength(1);
+      t.deliverHeartbeat();
+      expect(t.channel.trusted).toBe(true);
+    });
   });
 
   it('passes revocations on; anything it cannot read resets everything', async () => {
