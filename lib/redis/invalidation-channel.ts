@@ -57,10 +57,7 @@ export class InvalidationChannel {
 
   /** Subscribes and starts the heartbeat; resolves once subscribed. */
   async start(): Promise<void> {
-    this.timer = setInterval(() => {
-      if (this.options.now() - this.askedAt <= HEARTBEAT_RESTS_AFTER_MS) this.beat();
-    }, this.options.heartbeatMs);
-    this.timer.unref();
+    this.beatEveryInterval();
     await this.options.subscriber.subscribe([this.options.channel, this.heartbeatChannel], {
       message: (channel, message) => this.received(channel, message),
       down: () => this.lost(),
@@ -86,7 +83,22 @@ export class InvalidationChannel {
     this.askedAt = now;
     if (this.subscribed && now - this.heardSentAt <= this.options.maxLagMs) return true;
     this.beat();
+    this.beatEveryInterval();
     return false;
+  }
+
+  /** The heartbeat's timer. Stopped once no lookup has asked for a while: a resting instance never wakes up for it. */
+  private beatEveryInterval(): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setInterval(() => {
+      if (this.options.now() - this.askedAt <= HEARTBEAT_RESTS_AFTER_MS) {
+        this.beat();
+      } else {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    }, this.options.heartbeatMs);
+    this.timer.unref();
   }
 
   /** Whether messages are being received at all (answers may be kept, to serve once trusted). */

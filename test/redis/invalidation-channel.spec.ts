@@ -163,6 +163,7 @@ describe('InvalidationChannel', () => {
       sent = t.heartbeats().length;
       for (let passed = 0; passed < HEARTBEAT_RESTS_AFTER_MS + 1000; passed += 20) await pass(20);
       expect(t.heartbeats().length - sent).toBe(HEARTBEAT_RESTS_AFTER_MS / 20);
+      expect(jest.getTimerCount()).toBe(0); // resting: nothing wakes the process up
       // The next lookup is not trusted (nothing heard lately) and sends a heartbeat at once...
       sent = t.heartbeats().length;
       expect(t.channel.trustedAt(t.clock.now)).toBe(false);
@@ -170,9 +171,14 @@ describe('InvalidationChannel', () => {
       // ...one at a time, however many lookups wait for it...
       expect(t.channel.trustedAt(t.clock.now)).toBe(false);
       expect(t.heartbeats().length - sent).toBe(1);
-      // ...and trusts again once it is heard.
+      // ...and trusts again once it is heard, its timer going again.
       t.deliverHeartbeat();
       expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+      expect(jest.getTimerCount()).toBe(1);
+      await new Promise(setImmediate);
+      sent = t.heartbeats().length;
+      await pass(20);
+      expect(t.heartbeats().length - sent).toBe(1);
     } finally {
       jest.useRealTimers();
     }
