@@ -76,6 +76,7 @@ describe('parseAuthorizationHeader', () => {
       message: CREDENTIALS_WITH_SPACES,
     });
   });
+
   it('reads every value as splitting on runs of whitespace does (the one-space shortcut changes nothing)', () => {
     // The reference reading, without the shortcut: upstream's `auth = get_authorization_header(request).split()`.
     const bySplitting = (value: string, prefix: string | readonly string[]) => {
