@@ -39,7 +39,7 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const REQUESTS = env('BENCH_REQUESTS', 3_000);
 const ROUNDS = env('BENCH_ROUNDS', 32);
 /** The server processes each case runs in, one after the other, sharing the rounds. */
-const PROCESSES = env('BENCH_PROCESSES', 4);
+const PROCESSES = env('BENCH_PROCESSES', 8);
 const LOGIN_REQUESTS = env('BENCH_LOGIN_REQUESTS', 20);
 const MEMORY_REQUESTS = env('BENCH_MEMORY_REQUESTS', 1_000_000);
 const REVOKED_ENTRIES = env('BENCH_REVOKED_ENTRIES', 1_000_000);
@@ -163,7 +163,8 @@ async function measureCases(
   for (let set = 0; set < processes; set++) {
     const servers = await Promise.all(names.map((name) => start(adapter, name)));
     try {
-      for (const server of servers) await load(server, Math.max(50, Math.floor(amount / 5)), connections); // warm-up
+      // Warm-up: one sample's worth, so that the JIT has settled before the first round.
+      for (const server of servers) await load(server, Math.max(50, amount), connections);
       const end = Math.round(((set + 1) * rounds) / processes);
       for (let round = Math.round((set * rounds) / processes); round < end; round++) {
         // Alternate the cases inside each round, starting each round one case further on, so
