@@ -186,13 +186,17 @@ describe('InvalidationChannel', () => {
 
   describe('on one server (a subscriber that pings)', () => {
     const settle = () => new Promise(setImmediate);
-
-    it('its heartbeat is a PING on the listening connection: trusted once answered, nothing published', async () => {
-      const subscriber = new PingingSubscriber();
+    /** A channel over `subscriber`, started and subscribed (its first heartbeat sent). */
+    const subscribed = async (subscriber: PingingSubscriber) => {
       const t = setUp(undefined, subscriber);
       open.push(t.channel);
       await t.channel.start();
       t.subscriber.events?.up();
+      return { t, subscriber };
+    };
+
+    it('its heartbeat is a PING on the listening connection: trusted once answered, nothing published', async () => {
+      const { t, subscriber } = await subscribed(new PingingSubscriber());
       expect(subscriber.pings).toHaveLength(1);
       expect(t.published).toEqual([]);
       expect(t.channel.trusted).toBe(false);
@@ -207,11 +211,7 @@ describe('InvalidationChannel', () => {
     });
 
     it('a PING sent before the connection was lost proves nothing about the next subscription', async () => {
-      const subscriber = new PingingSubscriber();
-      const t = setUp(undefined, subscriber);
-      open.push(t.channel);
-      await t.channel.start();
-      t.subscriber.events?.up();
+      const { t, subscriber } = await subscribed(new PingingSubscriber());
       t.clock.now += 10;
       t.subscriber.events?.down();
       t.subscriber.events?.up();
@@ -226,11 +226,7 @@ describe('InvalidationChannel', () => {
     });
 
     it('a PING that fails is not heard, and the next heartbeat goes', async () => {
-      const subscriber = new PingingSubscriber();
-      const t = setUp(undefined, subscriber);
-      open.push(t.channel);
-      await t.channel.start();
-      t.subscriber.events?.up();
+      const { t, subscriber } = await subscribed(new PingingSubscriber());
       subscriber.pings[0].fail();
       await settle();
       expect(t.channel.trusted).toBe(false);
@@ -241,12 +237,9 @@ describe('InvalidationChannel', () => {
     });
 
     it('a subscriber that cannot ping now (undefined) gets a published heartbeat', async () => {
-      const subscriber = new PingingSubscriber();
-      subscriber.ping = () => undefined as unknown as Promise<unknown>;
-      const t = setUp(undefined, subscriber);
-      open.push(t.channel);
-      await t.channel.start();
-      t.subscriber.events?.up();
+      const cannot = new PingingSubscriber();
+      cannot.ping = () => undefined as unknown as Promise<unknown>;
+      const { t } = await subscribed(cannot);
       expect(t.heartbeats()).toHaveLength(1);
       t.deliverHeartbeat();
       expect(t.channel.trusted).toBe(true);
