@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
-import { eventually, freePort, RedisServerProcess } from './redis-server.js';
+import { eventually, freePort, portIsFree, RedisServerProcess } from './redis-server.js';
 
 /**
  * Redis Cluster for the tests: REDIS_CLUSTER_NODES (seed nodes of the shared cluster .ci/run
@@ -62,6 +62,14 @@ export interface ClusterNode {
   slots: [number, number][];
 }
 
+/** A free port whose cluster bus port (port + 10000) is free too: a cluster node binds both. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await portIsFree(port + 10_000))) return port;
+  }
+}
+
 /**
  * Six redis-server processes on free loopback ports made into a cluster of three primaries with
  * a replica each, for one test file: it can kill a node, fail over, reshard.
@@ -73,15 +81,22 @@ export class RedisClusterProcesses {
   static async start(nodeTimeoutMs = 1000): Promise<RedisClusterProcesses> {
     const cluster = new RedisClusterProcesses();
     try {
+      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
+      args.push('--cluster-node-timeout', String(nodeTimeoutMs));
       for (let i = 0; i < 6; i++) {
-        const server = new RedisServerProcess(await freePort(), {
-          args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'].concat([
-            '--cluster-node-timeout',
-            String(nodeTimeoutMs),
-          ]),
-        });
-        cluster.servers.push(server);
-        await server.start();
+        // A port found free may be taken before the node binds it (other test files start
+        // servers too): another pair of ports then, a few times.
+        for (let attempt = 1; ; attempt++) {
+          const server = new RedisServerProcess(await freeClusterPort(), { args });
+          try {
+            await server.start();
+            cluster.servers.push(server);
+            break;
+          } catch (error) {
+            await server.remove();
+            if (attempt === 3) throw error;
+          }
+        }
       }
       redisCli(['--cluster', 'create', ...cluster.nodes, '--cluster-replicas', '1', '--cluster-yes']);
       await cluster.waitUntilHealthy();

@@ -31,6 +31,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Whether nothing listens on the loopback port now (it can be bound). */
+export async function portIsFree(port: number): Promise<boolean> {
+  const server = createServer();
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
+}
+
 /** Whether something on the port answers PING with PONG. */
 export function pings(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
