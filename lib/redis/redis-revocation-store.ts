@@ -7,6 +7,7 @@ import type {
   TokenMark,
   TokenReplacement,
 } from '../revocation/revocation-store.js';
+import { revocationState } from '../revocation/revocation-state.js';
 import {
   makeOwnedClient,
   type OwnedClient,
@@ -242,16 +243,15 @@ export class RedisRevocationStore implements RevocationStore {
       throw new Error('nest-rest-jwt: Redis answered MGET with something other than one value per key');
     }
     const [subject, ...rest] = reply as unknown[];
-    const state: RevocationState = { familyRevoked: false };
     const at = subject == null ? NaN : Number(subject);
-    if (Number.isFinite(at)) state.subjectRevokedAt = at;
+    let token: TokenMark | undefined;
     if (query.jti !== undefined) {
       const mark = rest.shift();
       // Anything else stored there still refuses the token (fail closed).
-      if (mark != null) state.token = String(mark) === 'replaced' ? 'replaced' : 'revoked';
+      if (mark != null) token = String(mark) === 'replaced' ? 'replaced' : 'revoked';
     }
-    if (query.family !== undefined) state.familyRevoked = rest.shift() != null;
-    return state;
+    const familyRevoked = query.family !== undefined && rest.shift() != null;
+    return revocationState(token, Number.isFinite(at) ? at : undefined, familyRevoked);
   }
 
   async markToken(jti: string, mark: TokenMark, ttlSeconds: number, subject: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type {
   TokenMark,
   TokenReplacement,
 } from './revocation-store.js';
+import { revocationState } from './revocation-state.js';
 
 export interface MemoryRevocationStoreOptions {
   /**
@@ -56,18 +57,18 @@ export class MemoryRevocationStore implements RevocationStore {
 
   lookup(query: RevocationQuery): RevocationState {
     const now = this.seconds();
-    const state: RevocationState = { familyRevoked: false };
+    let token: TokenMark | undefined;
     if (query.jti !== undefined) {
       const entry = this.tokens.get(query.jti);
-      if (entry !== undefined && Math.abs(entry) > now) state.token = entry > 0 ? 'revoked' : 'replaced';
+      if (entry !== undefined && Math.abs(entry) > now) token = entry > 0 ? 'revoked' : 'replaced';
     }
     const subject = this.subjects.get(query.subject);
-    if (subject !== undefined && subject.expiresAt > now) state.subjectRevokedAt = subject.at;
-    if (query.family !== undefined) {
-      const expiresAt = this.families.get(query.family);
-      state.familyRevoked = expiresAt !== undefined && expiresAt > now;
-    }
-    return state;
+    const familyExpiresAt = query.family === undefined ? undefined : this.families.get(query.family);
+    return revocationState(
+      token,
+      subject !== undefined && subject.expiresAt > now ? subject.at : undefined,
+      familyExpiresAt !== undefined && familyExpiresAt > now,
+    );
   }
 
   /** One process holds every key: the subject does not say where the mark goes. */

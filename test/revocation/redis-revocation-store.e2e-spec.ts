@@ -113,6 +113,8 @@ if (REDIS_URL === undefined) {
           familyRevoked: true,
         });
         expect(await b.lookup(query)).toEqual({ familyRevoked: false });
+        // Every field present, in the order every store uses (one object shape for the guard).
+        expect(Object.keys(await b.lookup(query))).toEqual(['token', 'subjectRevokedAt', 'familyRevoked']);
         expect(await b.markToken('jti-1', 'replaced', 60, 'alice')).toBe(true);
         expect((await a.lookup(query)).token).toBe('revoked');
         expect((await keysUnder(redis, prefixA)).sort()).toEqual(
