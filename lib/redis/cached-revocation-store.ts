@@ -3,6 +3,7 @@ import { JwtAuthConfigError } from '../common/errors.js';
 import { checkOptionNames, type NameTable } from '../common/option-names.js';
 import { count } from '../common/option-validators.js';
 import type { RevocationQuery, RevocationState, RevocationStore, TokenMark } from '../revocation/revocation-store.js';
+import { revocationState } from '../revocation/revocation-state.js';
 import { InvalidationChannel } from './invalidation-channel.js';
 import { type InvalidationSubscriber, type IoredisPubSubClient, ioredisSubscriber } from './invalidation-subscriber.js';
 import { type NodeRedisPubSubClient, nodeRedisSubscriber } from './node-redis-subscriber.js';
@@ -201,7 +202,7 @@ export class CachedRevocationStore implements RevocationStore {
       const state = this.cache.get(query, now);
       if (state !== undefined) {
         this.hits++;
-        return { ...state };
+        return copyOf(state);
       }
     }
     return this.ask(query);
@@ -232,11 +233,12 @@ export class CachedRevocationStore implements RevocationStore {
 
   private async ask(query: RevocationQuery): Promise<RevocationState> {
     this.roundTrips++;
+    this.channel.wake();
     const generation = this.generation;
-    const state = await this.store.lookup(query);
+    const state = copyOf(await this.store.lookup(query));
     // Kept only when nothing was revoked meanwhile and messages are flowing: any message still on
     // its way arrives after this answer and drops it.
-    if (generation === this.generation && this.channel.listening) this.cache.set(query, { ...state });
+    if (generation === this.generation && this.channel.listening) this.cache.set(query, copyOf(state));
     return state;
   }
 
@@ -254,6 +256,11 @@ export class CachedRevocationStore implements RevocationStore {
     this.generation++;
     this.cache.invalidate(kind, id);
   }
+}
+
+/** A copy (answers are the caller's to change), of the one shape every store's answers have. */
+function copyOf(state: RevocationState): RevocationState {
+  return revocationState(state.token, state.subjectRevokedAt, state.familyRevoked);
 }
 
 function subscriberOf(given: CachedRevocationStoreOptions['subscriber']): InvalidationSubscriber {
