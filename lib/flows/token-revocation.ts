@@ -46,10 +46,9 @@ export class TokenRevocation implements OnApplicationShutdown {
     } catch (error) {
       throw this.unavailable(error);
     }
-    if (!(answer instanceof Promise || isPromiseLike(answer)))
-      return this.refuseRevoked(payload, this.answered(answer));
-    // A native promise is told apart and waited for without reading a property of it: the
-    // guard's code, optimized while the store answered at once, is kept when one comes.
+    if (!isPromiseLike(answer)) return this.refuseRevoked(payload, this.answered(answer));
+    // Waited for without reading a property of it: the guard's code, optimized while the store
+    // answered at once, is kept when a promise comes.
     return promiseThen.call(
       Promise.resolve(answer),
       (state: RevocationState) => this.refuseRevoked(payload, this.answered(state)),

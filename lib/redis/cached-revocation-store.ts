@@ -235,7 +235,7 @@ export class CachedRevocationStore implements RevocationStore {
     this.roundTrips++;
     this.channel.wake();
     const generation = this.generation;
-    const state = copyOf(await this.store.lookup(query));
+    const state = await this.store.lookup(query);
     // Kept only when nothing was revoked meanwhile and messages are flowing: any message still on
     // its way arrives after this answer and drops it.
     if (generation === this.generation && this.channel.listening) this.cache.set(query, copyOf(state));

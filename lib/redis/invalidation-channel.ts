@@ -85,7 +85,7 @@ export class InvalidationChannel {
    */
   trustedAt(now: number): boolean {
     this.askedAt = now;
-    return this.subscribed && now - this.heardSentAt <= this.options.maxLagMs;
+    return this.heardWithinLag(now);
   }
 
   /**
@@ -93,9 +93,14 @@ export class InvalidationChannel {
    * heartbeat at once (it may have been resting).
    */
   wake(): void {
-    if (this.subscribed && this.askedAt - this.heardSentAt <= this.options.maxLagMs) return;
+    if (this.heardWithinLag(this.askedAt)) return;
     this.beat();
     this.beatEveryInterval();
+  }
+
+  /** Subscribed, and a heartbeat heard that was sent at most `maxLagMs` before `now`. */
+  private heardWithinLag(now: number): boolean {
+    return this.subscribed && now - this.heardSentAt <= this.options.maxLagMs;
   }
 
   /** The heartbeat's timer. Stopped once no lookup has asked for a while: a resting instance never wakes up for it. */
