@@ -23,7 +23,10 @@ export interface RevocationCacheOptions {
   maxAgeMs?: number;
   /** Pub/sub channel of the revocations (default `'nest-rest-jwt:revocations'`); instances sharing revocations share it. */
   channel?: string;
-  /** How often this instance checks that its channel is live while lookups happen, in ms (default 20). */
+  /**
+   * How often this instance checks that its channel is live while lookups happen, in ms (default
+   * 20). A check sends a heartbeat only when trust would otherwise lapse before the next check.
+   */
   heartbeatMs?: number;
   /** The cache is trusted only while the channel is at most this far behind, in ms (default 50). */
   maxLagMs?: number;

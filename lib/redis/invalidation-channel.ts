@@ -31,7 +31,8 @@ export const HEARTBEAT_RESTS_AFTER_MS = 5_000;
  * answers it after every message it wrote to that connection before, which proves the same at
  * half the cost (one command, one reply). The cache is trusted only while the last heartbeat
  * heard was sent at most `maxLagMs` ago: a lost or lagging connection makes the instance ask
- * Redis every time. The heartbeat runs while lookups happen (see HEARTBEAT_RESTS_AFTER_MS).
+ * Redis every time. The heartbeat runs while lookups happen (see HEARTBEAT_RESTS_AFTER_MS), and
+ * no more often than that bound needs (see `due`).
  */
 export class InvalidationChannel {
   private readonly heartbeatChannel: string;
@@ -48,6 +49,8 @@ export class InvalidationChannel {
   private beating = false;
   /** Number of the latest heartbeat begun: one begun before a lost connection ends no later one. */
   private beats = 0;
+  /** How long the latest heartbeat heard took to come back, in ms. */
+  private roundTrip = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -107,14 +110,26 @@ export class InvalidationChannel {
   private beatEveryInterval(): void {
     if (this.timer !== undefined || this.closed) return;
     this.timer = setInterval(() => {
-      if (this.options.now() - this.askedAt <= HEARTBEAT_RESTS_AFTER_MS) {
-        this.beat();
+      const now = this.options.now();
+      if (now - this.askedAt <= HEARTBEAT_RESTS_AFTER_MS) {
+        if (this.due(now)) this.beat();
       } else {
         clearInterval(this.timer);
         this.timer = undefined;
       }
     }, this.options.heartbeatMs);
     this.timer.unref();
+  }
+
+  /**
+   * Whether the next check would come too late to renew trust: the heartbeat heard last would then
+   * be more than `maxLagMs` old, counting twice the last round trip for the next heartbeat to come
+   * back. Only then does a check send one: with the defaults (checks every 20 ms, 50 ms of lag)
+   * every other check, as often as the bound needs and no more (each heartbeat is socket traffic,
+   * dear on a busy server), and at every check once round trips grow.
+   */
+  private due(now: number): boolean {
+    return now + this.options.heartbeatMs + 2 * this.roundTrip > this.heardSentAt + this.options.maxLagMs;
   }
 
   /** Whether messages are being received at all (answers may be kept, to serve once trusted). */
@@ -147,6 +162,7 @@ export class InvalidationChannel {
         // connection saying so (a cluster client moving its subscription to another node, the
         // publishing primary failing over): forget everything, then trust again.
         if (this.heardSequence !== undefined && sequence !== this.heardSequence + 1) this.options.onReset();
+        this.roundTrip = this.options.now() - sentAt;
         this.heardSentAt = sentAt;
         this.heardSequence = sequence;
       }
@@ -187,6 +203,9 @@ export class InvalidationChannel {
 
   /** A PING sent at `sentAt` answered: every message written to the connection before it has arrived. */
   private heardAt(sentAt: number): void {
-    if (this.subscribed && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) this.heardSentAt = sentAt;
+    if (this.subscribed && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) {
+      this.roundTrip = this.options.now() - sentAt;
+      this.heardSentAt = sentAt;
+    }
   }
 }
