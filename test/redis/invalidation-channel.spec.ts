@@ -59,8 +59,19 @@ function setUp(heartbeatMs = 3_600_000, subscriber = new FakeSubscriber()) {
 describe('InvalidationChannel', () => {
   const open: InvalidationChannel[] = [];
   afterEach(async () => {
+    jest.useRealTimers();
     await Promise.all(open.splice(0).map((channel) => channel.close()));
   });
+
+  /** A channel on fake timers, checking every 20 ms, started and subscribed (its first heartbeat sent). */
+  const startedOnFakeTimers = async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    const t = setUp(20);
+    open.push(t.channel);
+    await t.channel.start();
+    t.subscriber.events?.up();
+    return t;
+  };
 
   it('is trusted only once subscribed and a heartbeat sent since has come back', async () => {
     const t = setUp();
@@ -136,97 +147,81 @@ describe('InvalidationChannel', () => {
   });
 
   it('rests its heartbeat once no lookup has asked for a while, and beats at once when asked again', async () => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-    try {
-      const t = setUp(20);
-      open.push(t.channel);
-      await t.channel.start();
-      t.subscriber.events?.up();
+    const t = await startedOnFakeTimers();
+    t.deliverHeartbeat();
+    /** Lets `ms` pass on the channel's clock and timers; delivers what it sent meanwhile. */
+    const pass = async (ms: number) => {
+      t.clock.now += ms;
+      jest.advanceTimersByTime(ms);
+      await new Promise(setImmediate); // the heartbeat's publish settles: the next may go
       t.deliverHeartbeat();
-      /** Lets `ms` pass on the channel's clock and timers; delivers what it sent meanwhile. */
-      const pass = async (ms: number) => {
-        t.clock.now += ms;
-        jest.advanceTimersByTime(ms);
-        await new Promise(setImmediate); // the heartbeat's publish settles: the next may go
-        t.deliverHeartbeat();
-      };
-      await new Promise(setImmediate);
-      // Lookups keep it beating: a check every heartbeatMs, a heartbeat every other check (each
-      // heard at once, so the one heard last is 40 ms old at most, within maxLagMs of 50).
+    };
+    await new Promise(setImmediate);
+    // Lookups keep it beating: a check every heartbeatMs, a heartbeat every other check (each
+    // heard at once, so the one heard last is 40 ms old at most, within maxLagMs of 50).
+    expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+    let sent = t.heartbeats().length;
+    for (let i = 0; i < 10; i++) {
+      await pass(20);
       expect(t.channel.trustedAt(t.clock.now)).toBe(true);
-      let sent = t.heartbeats().length;
-      for (let i = 0; i < 10; i++) {
-        await pass(20);
-        expect(t.channel.trustedAt(t.clock.now)).toBe(true);
-      }
-      expect(t.heartbeats().length - sent).toBe(5);
-      // No lookup: it goes on for HEARTBEAT_RESTS_AFTER_MS, then sends nothing.
-      sent = t.heartbeats().length;
-      for (let passed = 0; passed < HEARTBEAT_RESTS_AFTER_MS + 1000; passed += 20) await pass(20);
-      expect(t.heartbeats().length - sent).toBe(HEARTBEAT_RESTS_AFTER_MS / 40);
-      expect(jest.getTimerCount()).toBe(0); // resting: nothing wakes the process up
-      // A lookup's check alone sends nothing: the lookup wakes the channel on its way to Redis.
-      sent = t.heartbeats().length;
-      expect(t.channel.trustedAt(t.clock.now)).toBe(false);
-      expect(t.heartbeats().length - sent).toBe(0);
-      // Woken (not trusted: nothing heard lately), it sends a heartbeat at once...
-      t.channel.wake();
-      expect(t.heartbeats().length - sent).toBe(1);
-      // ...one at a time, however many lookups wait for it...
-      expect(t.channel.trusted).toBe(false);
-      t.channel.wake();
-      expect(t.heartbeats().length - sent).toBe(1);
-      // ...and trusts again once it is heard, its timer going again.
-      t.deliverHeartbeat();
-      expect(t.channel.trustedAt(t.clock.now)).toBe(true);
-      expect(jest.getTimerCount()).toBe(1);
-      await new Promise(setImmediate);
-      sent = t.heartbeats().length;
-      await pass(40);
-      expect(t.heartbeats().length - sent).toBe(1);
-    } finally {
-      jest.useRealTimers();
     }
+    expect(t.heartbeats().length - sent).toBe(5);
+    // No lookup: it goes on for HEARTBEAT_RESTS_AFTER_MS, then sends nothing.
+    sent = t.heartbeats().length;
+    for (let passed = 0; passed < HEARTBEAT_RESTS_AFTER_MS + 1000; passed += 20) await pass(20);
+    expect(t.heartbeats().length - sent).toBe(HEARTBEAT_RESTS_AFTER_MS / 40);
+    expect(jest.getTimerCount()).toBe(0); // resting: nothing wakes the process up
+    // A lookup's check alone sends nothing: the lookup wakes the channel on its way to Redis.
+    sent = t.heartbeats().length;
+    expect(t.channel.trustedAt(t.clock.now)).toBe(false);
+    expect(t.heartbeats().length - sent).toBe(0);
+    // Woken (not trusted: nothing heard lately), it sends a heartbeat at once...
+    t.channel.wake();
+    expect(t.heartbeats().length - sent).toBe(1);
+    // ...one at a time, however many lookups wait for it...
+    expect(t.channel.trusted).toBe(false);
+    t.channel.wake();
+    expect(t.heartbeats().length - sent).toBe(1);
+    // ...and trusts again once it is heard, its timer going again.
+    t.deliverHeartbeat();
+    expect(t.channel.trustedAt(t.clock.now)).toBe(true);
+    expect(jest.getTimerCount()).toBe(1);
+    await new Promise(setImmediate);
+    sent = t.heartbeats().length;
+    await pass(40);
+    expect(t.heartbeats().length - sent).toBe(1);
   });
 
   it('sends a heartbeat at a check only when trust would lapse before the next one, counting the round trip', async () => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-    try {
-      const t = setUp(20);
-      open.push(t.channel);
-      await t.channel.start();
-      t.subscriber.events?.up();
-      /** Lets 20 ms pass (one check); what was sent meanwhile comes back `roundTrip` ms later. */
-      const check = async (roundTrip: number) => {
-        t.clock.now += 20;
-        jest.advanceTimersByTime(20);
-        await new Promise(setImmediate); // the heartbeat's publish settles: the next may go
-        t.clock.now += roundTrip;
-        t.deliverHeartbeat();
-        t.clock.now -= roundTrip; // the next check is due on the timer's own schedule
-        expect(t.channel.trustedAt(t.clock.now + roundTrip)).toBe(true);
-      };
+    const t = await startedOnFakeTimers();
+    /** Lets 20 ms pass (one check); what was sent meanwhile comes back `roundTrip` ms later. */
+    const check = async (roundTrip: number) => {
+      t.clock.now += 20;
+      jest.advanceTimersByTime(20);
+      await new Promise(setImmediate); // the heartbeat's publish settles: the next may go
+      t.clock.now += roundTrip;
       t.deliverHeartbeat();
-      await new Promise(setImmediate);
-      expect(t.channel.trustedAt(t.clock.now)).toBe(true); // a lookup: the heartbeat goes on
-      // Heard at once: the heartbeat heard at one check still covers the next (20 + 20 < 50).
-      let sent = t.heartbeats().length;
-      for (let i = 0; i < 8; i++) await check(0);
-      expect(t.heartbeats().length - sent).toBe(4);
-      // Heard 6 ms after it was sent: waiting a check would leave 20 + 20 + 2 * 6 > 50 ms. A
-      // heartbeat at every check, and never a check that finds the channel untrusted.
-      await check(6);
-      sent = t.heartbeats().length;
-      for (let i = 0; i < 8; i++) await check(6);
-      expect(t.heartbeats().length - sent).toBe(8);
-      // Fast again: every other check.
-      await check(0);
-      sent = t.heartbeats().length;
-      for (let i = 0; i < 8; i++) await check(0);
-      expect(t.heartbeats().length - sent).toBe(4);
-    } finally {
-      jest.useRealTimers();
-    }
+      t.clock.now -= roundTrip; // the next check is due on the timer's own schedule
+      expect(t.channel.trustedAt(t.clock.now + roundTrip)).toBe(true);
+    };
+    t.deliverHeartbeat();
+    await new Promise(setImmediate);
+    expect(t.channel.trustedAt(t.clock.now)).toBe(true); // a lookup: the heartbeat goes on
+    // Heard at once: the heartbeat heard at one check still covers the next (20 + 20 < 50).
+    let sent = t.heartbeats().length;
+    for (let i = 0; i < 8; i++) await check(0);
+    expect(t.heartbeats().length - sent).toBe(4);
+    // Heard 6 ms after it was sent: waiting a check would leave 20 + 20 + 2 * 6 > 50 ms. A
+    // heartbeat at every check, and never a check that finds the channel untrusted.
+    await check(6);
+    sent = t.heartbeats().length;
+    for (let i = 0; i < 8; i++) await check(6);
+    expect(t.heartbeats().length - sent).toBe(8);
+    // Fast again: every other check.
+    await check(0);
+    sent = t.heartbeats().length;
+    for (let i = 0; i < 8; i++) await check(0);
+    expect(t.heartbeats().length - sent).toBe(4);
   });
 
   describe('on one server (a subscriber that pings)', () => {
