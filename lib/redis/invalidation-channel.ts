@@ -162,8 +162,7 @@ export class InvalidationChannel {
         // connection saying so (a cluster client moving its subscription to another node, the
         // publishing primary failing over): forget everything, then trust again.
         if (this.heardSequence !== undefined && sequence !== this.heardSequence + 1) this.options.onReset();
-        this.roundTrip = this.options.now() - sentAt;
-        this.heardSentAt = sentAt;
+        this.heard(sentAt);
         this.heardSequence = sequence;
       }
     }
@@ -203,9 +202,12 @@ export class InvalidationChannel {
 
   /** A PING sent at `sentAt` answered: every message written to the connection before it has arrived. */
   private heardAt(sentAt: number): void {
-    if (this.subscribed && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) {
-      this.roundTrip = this.options.now() - sentAt;
-      this.heardSentAt = sentAt;
-    }
+    if (this.subscribed && sentAt >= this.subscribedAt && sentAt > this.heardSentAt) this.heard(sentAt);
+  }
+
+  /** A heartbeat sent at `sentAt` heard back now: trust renewed, and its round trip kept for `due`. */
+  private heard(sentAt: number): void {
+    this.roundTrip = this.options.now() - sentAt;
+    this.heardSentAt = sentAt;
   }
 }
